@@ -1,0 +1,160 @@
+//! The code registry. A code's number is its identity: never reuse or renumber one; retire
+//! a code by keeping its entry with a note in its explanation. Hundreds give the phase.
+//! Each code has an explanation in `explain/<CODE>.md` (a test checks every code also has
+//! a fixture that produces it).
+
+use crate::Severity;
+use serde::{Serialize, Serializer};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Comments that steer flowc itself (suppressions).
+    Meta,
+    /// Reading and parsing a `.flow` file.
+    Syntax,
+    /// Loading and resolving XDM schemas.
+    Schema,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Meta => "meta",
+            Phase::Syntax => "syntax",
+            Phase::Schema => "schema",
+        }
+    }
+}
+
+macro_rules! registry {
+    ($( $variant:ident = $num:literal as $code:literal, $name:literal, $phase:ident, $severity:ident, $summary:literal; )*) => {
+        /// A stable diagnostic code, printed as `F` and three digits.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u16)]
+        pub enum Code {
+            $( $variant = $num, )*
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// `F101`-style identifier.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// A kebab-case name, stable like the number.
+            pub fn name(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            pub fn phase(self) -> Phase {
+                match self { $( Code::$variant => Phase::$phase, )* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// One line: what the code is about.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary, )* }
+            }
+
+            /// The long explanation with an example (Markdown).
+            pub fn explain(self) -> &'static str {
+                match self { $( Code::$variant => include_str!(concat!("../explain/", $code, ".md")), )* }
+            }
+        }
+    };
+}
+
+registry! {
+    // Meta (0xx): comments addressed to flowc.
+    SuppressionWithoutReason = 1 as "F001", "suppression-without-reason", Meta, Error,
+        "a `# flowc: ignore[...]` comment without a reason";
+    MalformedSuppression = 2 as "F002", "malformed-suppression", Meta, Error,
+        "a `# flowc:` comment that is not a valid directive";
+    // Syntax (1xx): reading and parsing.
+    InvalidUtf8 = 100 as "F100", "invalid-utf8", Syntax, Error,
+        "the file is not valid UTF-8";
+    UnexpectedToken = 101 as "F101", "unexpected-token", Syntax, Error,
+        "the parser found something other than what the grammar allows here";
+    UnterminatedString = 102 as "F102", "unterminated-string", Syntax, Error,
+        "a string literal has no closing quote on its line";
+    UnclosedDelimiter = 103 as "F103", "unclosed-delimiter", Syntax, Error,
+        "an opening `(`, `[`, `{` or `${` is never closed";
+    UnmatchedDelimiter = 104 as "F104", "unmatched-delimiter", Syntax, Error,
+        "a closing `)`, `]` or `}` has no matching opening one";
+    UnknownBlock = 105 as "F105", "unknown-block", Syntax, Error,
+        "a top-level block name that flowc does not know";
+    DuplicateBlock = 106 as "F106", "duplicate-block", Syntax, Error,
+        "the same block appears twice in one file";
+    UnknownKey = 107 as "F107", "unknown-key", Syntax, Error,
+        "a setting that the block does not have";
+    DuplicateKey = 108 as "F108", "duplicate-key", Syntax, Error,
+        "the same setting appears twice in one block";
+    NestingTooDeep = 109 as "F109", "nesting-too-deep", Syntax, Error,
+        "expressions or column declarations nest deeper than flowc accepts";
+    EmptyFile = 110 as "F110", "empty-file", Syntax, Error,
+        "the file holds no block";
+    FileTooLarge = 111 as "F111", "file-too-large", Syntax, Error,
+        "the file is larger than flowc reads";
+    UnknownAttribute = 112 as "F112", "unknown-attribute", Syntax, Error,
+        "a mapping entry attribute (`@...`) that flowc does not know, or with wrong arguments";
+    InvalidValue = 113 as "F113", "invalid-value", Syntax, Error,
+        "a setting's value has the wrong kind (for example a number where a word is expected)";
+    // Schema (2xx): loading XDM schemas and building the path index.
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = ();
+    /// Accepts `F101`, `f101`, `101` or the kebab-case name.
+    fn from_str(s: &str) -> Result<Code, ()> {
+        let digits = s.strip_prefix(['F', 'f']).unwrap_or(s);
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| {
+                c.name() == s
+                    || digits.parse::<u16>().ok().is_some_and(|n| n == *c as u16)
+                        && digits.len() == 3
+            })
+            .ok_or(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_named() {
+        let mut seen = std::collections::HashSet::new();
+        for pair in Code::ALL.windows(2) {
+            assert!((pair[0] as u16) < (pair[1] as u16), "registry must stay in numeric order");
+        }
+        for code in Code::ALL {
+            assert!(seen.insert(code.name()), "duplicate name {}", code.name());
+            assert_eq!(code.as_str(), format!("F{:03}", *code as u16), "code string must match its number");
+            assert!(code.explain().starts_with(&format!("# {code}")), "{code}.md must start with `# {code}`");
+            assert!(code.explain().contains("```flowc"), "{code}.md needs an example block");
+            assert_eq!(code.as_str().parse::<Code>(), Ok(*code));
+            assert_eq!(code.name().parse::<Code>(), Ok(*code));
+        }
+        assert_eq!("F999".parse::<Code>(), Err(()));
+    }
+}
