@@ -99,7 +99,10 @@ impl<'a> Printer<'a> {
             if i > 0 {
                 self.out.push('\n');
             }
-            self.comments_before(block.span.start, 0, true);
+            let at_start = self.comments_before(block.span.start, 0, true);
+            if !at_start && self.gap_has_blank_line(block.span.start) {
+                self.out.push('\n');
+            }
             self.block(block);
         }
         self.comments_before(usize::MAX, 0, file.blocks.is_empty());

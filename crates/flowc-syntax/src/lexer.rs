@@ -165,7 +165,7 @@ pub fn lex(src: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
                         Diagnostic::new(
                             Code::UnexpectedToken,
                             Span::new(start, start + len),
-                            format!("unexpected character `{}`", c.escape_debug()),
+                            format!("unexpected character {c:?}"),
                         )
                         .with_label("not part of the flowc language")
                         .with_help("text outside a string or a `${...}` name must be names, numbers and operators"),

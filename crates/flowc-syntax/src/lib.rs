@@ -75,7 +75,8 @@ pub fn parse_bytes(bytes: &[u8]) -> (String, Parsed) {
             let shown: Vec<String> = bytes[at..at + bad].iter().map(|b| format!("0x{b:02X}")).collect();
             let diagnostic = Diagnostic::new(
                 Code::InvalidUtf8,
-                Span::new(at, at + 1),
+                // In the lossy text shown to people, the bad bytes became one U+FFFD.
+                Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
                 format!("the file is not valid UTF-8: byte {} at offset {at} is not UTF-8", shown.join(" ")),
             )
             .with_label("invalid UTF-8 here")

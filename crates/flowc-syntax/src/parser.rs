@@ -81,11 +81,16 @@ fn precedence(op: BinaryOp) -> u8 {
     }
 }
 
-fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+/// The candidate closest to `word` by edit distance, if close enough to be a likely typo;
+/// a candidate that `word` extends (`dataset_id` for `dataset`) counts as close.
+pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|&(d, c)| d <= 2.max(c.len() / 3) && d < c.len().max(word.len()))
+        .filter(|&(d, c)| {
+            let extends = c.len() >= 4 && (word.starts_with(c) || c.starts_with(word) && word.len() >= 4);
+            (d <= 2.max(c.len() / 3) && d < c.len().max(word.len())) || extends
+        })
         .min()
         .map(|(_, c)| c)
 }
@@ -203,20 +208,31 @@ impl<'s> Parser<'s> {
 
     /// Skips the rest of a broken item: to the end of its line, past any brackets it opened,
     /// leaving a `}` that closes the enclosing block in place. Iterative, so deep input is fine.
+    /// Only braces carry the skip past a newline: an unclosed `(` must not swallow the
+    /// entries on the lines after it.
     fn recover(&mut self) {
-        let mut depth = 0usize;
+        let mut braces = 0usize;
         self.brackets = 0;
         while let Some(t) = self.peek_raw() {
-            let text = self.text(t);
-            match (t.kind, text) {
-                (TokenKind::Newline, _) if depth == 0 => return,
-                (TokenKind::Punct, "(" | "[" | "{") => depth += 1,
-                (TokenKind::Punct, "}") if depth == 0 => return,
-                (TokenKind::Punct, ")" | "]" | "}") => depth = depth.saturating_sub(1),
+            match (t.kind, self.text(t)) {
+                (TokenKind::Newline, _) if braces == 0 => return,
+                (TokenKind::Punct, "{") => braces += 1,
+                (TokenKind::Punct, "}") if braces == 0 => return,
+                (TokenKind::Punct, "}") => braces -= 1,
                 _ => {}
             }
             self.pos += 1;
         }
+    }
+
+    /// The end of the last non-newline token before token `index`.
+    fn line_end_before(&self, index: usize) -> Span {
+        let end = self.tokens[..index]
+            .iter()
+            .rev()
+            .find(|t| t.kind != TokenKind::Newline)
+            .map_or(0, |t| t.span.end);
+        Span::empty(end)
     }
 
     fn enter(&mut self, span: Span) -> PResult<()> {
@@ -295,10 +311,29 @@ impl<'s> Parser<'s> {
 
     fn block(&mut self, kind: BlockKind) -> Option<Block> {
         let keyword = self.bump().span;
-        let Some(open) = self.eat_punct("{") else {
-            self.expected(&format!("`{{` after `{}`", kind.keyword()));
-            self.recover();
-            return None;
+        let braced = self.is_punct("{");
+        let open = if braced {
+            self.bump().span
+        } else {
+            let missing = Span::empty(keyword.end);
+            let found = self.describe();
+            let at_line_end = self.at_line_end();
+            let at = if at_line_end { missing } else { self.here() };
+            self.report(
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    at,
+                    format!("expected `{{` after `{}`, found {found}", kind.keyword()),
+                )
+                .with_label("expected `{`")
+                .with_help(format!("a block is written `{} {{ ... }}`", kind.keyword())),
+            );
+            if !at_line_end {
+                self.recover();
+                return None;
+            }
+            // Read the lines below as the block's body, so one missing brace is one error.
+            missing
         };
         let mut items = Vec::new();
         let end = loop {
@@ -307,7 +342,7 @@ impl<'s> Parser<'s> {
             }
             self.skip_newlines();
             let Some(t) = self.peek_raw() else {
-                break self.unclosed_block(kind, open);
+                break if braced { self.unclosed_block(kind, open) } else { self.eof_span() };
             };
             if t.kind == TokenKind::Punct && self.text(t) == "}" {
                 break self.bump().span;
@@ -317,7 +352,7 @@ impl<'s> Parser<'s> {
                 && BlockKind::from_keyword(self.text(t)).is_some()
                 && self.peek_nth(1).is_some_and(|n| n.kind == TokenKind::Punct && self.text(n) == "{")
             {
-                break self.unclosed_block(kind, open);
+                break if braced { self.unclosed_block(kind, open) } else { Span::empty(t.span.start) };
             }
             match self.item(kind, &items) {
                 Ok(item) => {
@@ -560,7 +595,15 @@ impl<'s> Parser<'s> {
         let opener = &self.src[open.start..open.end];
         let at = self.here();
         let found = self.describe();
-        if self.peek().is_none_or(|t| t.kind == TokenKind::Newline || self.text(t) == "}") {
+        // A newline before the unexpected token means the line ended with the bracket open.
+        let after_newline = self.pos > 0 && self.tokens[self.pos - 1].kind == TokenKind::Newline;
+        if after_newline || self.peek().is_none_or(|t| t.kind == TokenKind::Newline || self.text(t) == "}") {
+            let at = if after_newline { self.line_end_before(self.pos) } else { at };
+            let found = if after_newline { "the end of the line".to_owned() } else { found };
+            if after_newline {
+                // Leave the next line to be read as the next item.
+                self.pos -= 1;
+            }
             self.report(
                 Diagnostic::new(Code::UnclosedDelimiter, open, format!("unclosed `{opener}`"))
                     .with_label("opened here")

@@ -1,0 +1,260 @@
+//! The real `flowc` binary: exit codes, output formats, stdin, fmt, explain, example.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn flowc(args: &[&str]) -> Output {
+    flowc_with_stdin(args, None)
+}
+
+fn flowc_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(args)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("flowc starts");
+    let mut pipe = child.stdin.take().expect("stdin");
+    if let Some(bytes) = stdin {
+        pipe.write_all(bytes).expect("stdin accepts the input");
+    }
+    drop(pipe);
+    child.wait_with_output().expect("flowc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flowc-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn clean_files_exit_0_with_a_summary() {
+    let out = flowc(&["check", "fixtures/syntax/ok"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("checked 8 files: no problems"), "{}", stdout(&out));
+}
+
+#[test]
+fn findings_exit_1_and_name_the_code_and_place() {
+    let out = flowc(&["check", "--format", "short", "fixtures/syntax/err/F107-unknown-key.flow"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(
+            "fixtures/syntax/err/F107-unknown-key.flow:3:3: error[F107] unknown setting `tabel` in the `source` block"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(flowc(&["check", "no/such/file.flow"]).status.code(), Some(2));
+    assert_eq!(flowc(&["check", "--format", "yaml", "."]).status.code(), Some(2));
+    assert_eq!(flowc(&["no-such-command"]).status.code(), Some(2));
+    let out = flowc(&["explain", "F999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a flowc code"));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for command in ["check", "fmt", "explain", "example"] {
+        let out = flowc(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command} --help");
+        assert!(stdout(&out).contains("Usage: flowc"), "{command}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn stdin_is_read_with_the_given_name() {
+    let out = flowc_with_stdin(
+        &["check", "--format", "short", "--stdin-filename", "flows/in.flow", "-"],
+        Some(b"mapping {\n  a = (b\n}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("flows/in.flow:2:7: error[F103] unclosed `(`"), "{}", stdout(&out));
+}
+
+#[test]
+fn json_output_is_the_documented_contract() {
+    let out = flowc(&["check", "--format", "json", "fixtures/syntax/err/F105-unknown-block.flow"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    let first = &doc["diagnostics"][0];
+    for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"] {
+        assert!(first.get(key).is_some(), "missing `{key}` in {first}");
+    }
+    assert_eq!(first["code"], "F105");
+    assert_eq!(first["severity"], "error");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(2), Some(1)));
+    assert_eq!((first["end_line"].as_u64(), first["end_column"].as_u64()), (Some(2), Some(9)));
+    assert_eq!(first["help"], "did you mean `mapping`?");
+    assert_eq!(doc["summary"]["errors"], 2);
+}
+
+#[test]
+fn github_annotations() {
+    let out = flowc(&["check", "--format", "github", "fixtures/syntax/err/F106-duplicate-block.flow"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with(
+            "::error file=fixtures/syntax/err/F106-duplicate-block.flow,line=10,col=1,endLine=10,endColumn=8,title=flowc F106::duplicate `mapping` block"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let out = flowc(&["check", "--quiet", "fixtures/syntax/ok"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn folders_are_walked_for_flow_files_honouring_gitignore_and_globs_expand() {
+    let dir = temp_dir("walk");
+    std::fs::create_dir_all(dir.join("a/b")).expect("dirs");
+    std::fs::write(dir.join("a/b/good.flow"), "mapping {\n  a = b\n}\n").expect("write");
+    std::fs::write(dir.join("a/bad.flow"), "mapping {\n  a = \n}\n").expect("write");
+    std::fs::write(dir.join("a/notes.txt"), "not a flow file").expect("write");
+    std::fs::write(dir.join(".gitignore"), "bad.flow\n").expect("write");
+    let out = flowc(&["check", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "bad.flow is ignored: {}", stdout(&out));
+    assert!(stdout(&out).contains("checked 1 file: no problems"), "{}", stdout(&out));
+    let pattern = format!("{}/**/*.flow", dir.display());
+    let out = flowc(&["check", "--format", "short", &pattern]);
+    assert_eq!(out.status.code(), Some(1), "a glob names files directly: {}", stdout(&out));
+    assert!(stdout(&out).contains("checked 2 files: 1 error, 0 warnings"), "{}", stdout(&out));
+}
+
+#[test]
+fn fmt_check_is_clean_on_the_ok_fixtures() {
+    let out = flowc(&["fmt", "--check", "fixtures/syntax/ok"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
+fn fmt_rewrites_files_in_place_and_check_reports_them() {
+    let dir = temp_dir("fmt");
+    let file = dir.join("messy.flow");
+    std::fs::copy(common::root().join("fixtures/fmt/messy.flow"), &file).expect("copy");
+    let path = file.to_str().expect("utf-8");
+    let out = flowc(&["fmt", "--check", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("would reformat"), "{}", stdout(&out));
+    assert_eq!(flowc(&["fmt", path]).status.code(), Some(0));
+    assert_eq!(flowc(&["fmt", "--check", path]).status.code(), Some(0));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).expect("dir").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file stays behind: {leftovers:?}");
+}
+
+#[test]
+fn fmt_reads_stdin_and_refuses_files_with_syntax_errors() {
+    let out = flowc_with_stdin(&["fmt", "-"], Some(b"mapping{\n a=b\n}"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "mapping {\n  a = b\n}\n");
+    let out = flowc_with_stdin(&["fmt", "-"], Some(b"mapping {\n a = (b\n}"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "", "nothing is printed for a broken file");
+    assert!(stderr(&out).contains("F103"), "{}", stderr(&out));
+}
+
+#[test]
+fn explain_prints_the_explanation_and_lists_codes() {
+    let out = flowc(&["explain", "F107"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("# F107 unknown-key"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("```flowc"));
+    let by_name = flowc(&["explain", "unknown-key"]);
+    assert_eq!(stdout(&by_name), stdout(&out));
+    let list = stdout(&flowc(&["explain", "--list"]));
+    for code in flowc_diag::Code::ALL {
+        assert!(list.contains(code.as_str()), "{code} missing from --list");
+    }
+}
+
+#[test]
+fn the_example_runs_with_nothing_to_prepare() {
+    let out = flowc(&["example"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("checked 1 file: no problems"), "{}", stdout(&out));
+    let dir = temp_dir("example");
+    let out = flowc(&["example", "--write", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(dir.join("payments.flow")).expect("written"), flowc_cli::EXAMPLE);
+}
+
+#[test]
+fn hostile_inputs_get_a_coded_diagnostic_and_exit_1() {
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty file", Vec::new(), "F110"),
+        ("invalid UTF-8", b"mapping {\n  a = \"\xc3\x28\"\n}\n".to_vec(), "F100"),
+        ("100,000 nested parentheses", {
+            let mut s = b"mapping {\n  a = ".to_vec();
+            s.extend(std::iter::repeat_n(b'(', 100_000));
+            s.extend(b"1");
+            s.extend(std::iter::repeat_n(b')', 100_000));
+            s.extend(b"\n}\n");
+            s
+        }, "F109"),
+        ("100,000 nested arrays in a setting", {
+            let mut s = b"options {\n  a = ".to_vec();
+            s.extend(std::iter::repeat_n(b'[', 100_000));
+            s.extend(b"\n}\n");
+            s
+        }, "F109"),
+        ("100,000 unary operators", {
+            let mut s = b"mapping {\n  a = ".to_vec();
+            s.extend(std::iter::repeat_n(b'!', 100_000));
+            s.extend(b"b\n}\n");
+            s
+        }, "F109"),
+        ("10 MB file", {
+            let mut s = b"mapping {\n".to_vec();
+            while s.len() < 10 * 1024 * 1024 {
+                s.extend(b"  some.destination.path = concat(a, b, \"text\")\n");
+            }
+            s.extend(b"}\n");
+            s
+        }, "F111"),
+        ("unbalanced brackets", b"mapping {\n  a = ([)]\n}\n".to_vec(), "F10"),
+        ("unterminated string", b"mapping {\n  a = \"open\n}\n".to_vec(), "F102"),
+    ];
+    for (what, input, code) in cases {
+        let out = flowc_with_stdin(&["check", "--format", "short", "-"], Some(&input));
+        assert_eq!(out.status.code(), Some(1), "{what}: {}{}", stdout(&out), stderr(&out));
+        assert!(stdout(&out).contains(&format!("error[{code}")), "{what}: {}", stdout(&out));
+        assert!(stderr(&out).is_empty(), "{what}: no panic or other noise: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_huge_file_of_valid_entries_parses_in_one_pass() {
+    // Just under the size limit: linear parsing keeps this well within the test timeout.
+    let mut s = String::from("mapping {\n");
+    while s.len() < 7 * 1024 * 1024 {
+        s.push_str("  some.destination.path = concat(a, b, \"text\")\n");
+    }
+    s.push_str("}\n");
+    let out = flowc_with_stdin(&["check", "-"], Some(s.as_bytes()));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

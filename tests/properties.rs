@@ -1,0 +1,199 @@
+//! Property tests of the front end: the parser never panics, and formatting is a fixed point
+//! that keeps the tree (`parse(fmt(x)) == parse(x)` ignoring spans, `fmt(fmt(x)) == fmt(x)`).
+
+mod common;
+
+use proptest::prelude::*;
+
+/// Every label lies inside the text, on character boundaries.
+fn assert_spans_are_sound(src: &str, parsed: &flowc_syntax::Parsed) {
+    for d in &parsed.diagnostics {
+        for label in &d.labels {
+            assert!(label.span.start <= label.span.end && label.span.end <= src.len(), "{d:?}");
+            assert!(src.is_char_boundary(label.span.start) && src.is_char_boundary(label.span.end), "{d:?}");
+        }
+    }
+}
+
+const WORDS: &[&str] = &[
+    "mapping", "flow", "source", "target", "schedule", "options", "delta", "columns", "from", "as",
+    "format", "name", "spec", "{", "}", "(", ")", "[", "]", "=", "==", ",", ":", ".", "@identity",
+    "@name", "\"str\"", "'s'", "\"", "'", "${a b}", "${", "#c\n", "# flowc: ignore[F101] r\n", "\n",
+    "a.b", "x[*]", "x[0]", "1.5", "-", "+", "&&", "||", "!", "?", "é", "\t", " ", "and", "not",
+    "true", "null", "\\.", "_{TENANT_ID}", "concat(", "string[]",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 0..80).prop_map(|words| words.join(" "))
+}
+
+// ---- generators of valid files ----
+
+const NAMES: &[&str] = &["a", "id", "firstName", "Product_Id", "_acme", "_{TENANT_ID}", "x1", "émail", "$v"];
+const FUNCTIONS: &[&str] = &["concat", "upper", "iif", "to_array", "now", "decode", "trim"];
+const BINARY: &[&str] = &["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", " and ", " or ", " eq ", " div ", "=~"];
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(NAMES).prop_map(str::to_owned),
+        1 => Just(r"street\.name".to_owned()),
+    ]
+}
+
+fn path() -> impl Strategy<Value = String> {
+    (name(), prop::collection::vec(prop_oneof![name().prop_map(|n| format!(".{n}")), Just("[*]".to_owned()), (0u8..9).prop_map(|i| format!("[{i}]"))], 0..3))
+        .prop_map(|(head, rest)| head + &rest.concat())
+}
+
+fn string_literal() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z #,;\\-]{0,8}".prop_map(|s| format!("\"{s}\"")),
+        "[a-z \"]{0,6}".prop_map(|s| format!("'{s}'")),
+        Just(r#""quote \" and \\ and \u00e9""#.to_owned()),
+    ]
+}
+
+fn expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        path(),
+        Just("${First Name}".to_owned()),
+        string_literal(),
+        (0u32..1000).prop_map(|n| n.to_string()),
+        Just("2.5e3".to_owned()),
+        prop::sample::select(&["true", "false", "null"][..]).prop_map(str::to_owned),
+    ];
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            (prop::sample::select(FUNCTIONS), prop::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+            (inner.clone(), prop::sample::select(BINARY), inner.clone()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+            (prop::sample::select(&["!", "-", "not"][..]), inner.clone()).prop_map(|(op, e)| format!("{op} {e}")),
+            inner.clone().prop_map(|e| format!("({e})")),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|items| format!("[{}]", items.join(", "))),
+            (string_literal(), inner.clone()).prop_map(|(s, e)| format!("{s}.equalsIgnoreCase({e})")),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, t, e)| format!("{c} ? {t} : {e}")),
+            inner.prop_map(|e| format!("str_to_object({e}).get(\"k\")")),
+        ]
+    })
+}
+
+fn spaces() -> impl Strategy<Value = String> {
+    prop::sample::select(&["", " ", "  ", "\t"][..]).prop_map(str::to_owned)
+}
+
+/// An optional trailing comment and one or more line breaks (blank lines included).
+fn line_end() -> impl Strategy<Value = String> {
+    (prop::option::of("[a-z ]{0,10}"), 1usize..3).prop_map(|(comment, breaks)| {
+        let comment = comment.map(|c| format!(" # {c}")).unwrap_or_default();
+        format!("{comment}{}", "\n".repeat(breaks))
+    })
+}
+
+fn entry() -> impl Strategy<Value = String> {
+    let attribute = prop_oneof![
+        Just("@identity(namespace = \"Email\", primary)".to_owned()),
+        Just("@identity(namespace = ECID, group = \"g\", primary = false)".to_owned()),
+        "[a-z ]{0,8}".prop_map(|n| format!("@name(\"{n}\")")),
+    ];
+    (prop::option::of(attribute), spaces(), path(), spaces(), expression(), line_end()).prop_map(
+        |(attribute, s1, dest, s2, expr, end)| {
+            let attribute = attribute.map(|a| format!("  {a}\n")).unwrap_or_default();
+            format!("{attribute}{s1}{dest}{s2}={s2}{expr}{end}")
+        },
+    )
+}
+
+fn setting_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        string_literal(),
+        (0u64..2_000_000_000).prop_map(|n| n.to_string()),
+        Just("-1.5".to_owned()),
+        prop::sample::select(&["minute", "true", "false", "null", "date-time"][..]).prop_map(str::to_owned),
+        prop::collection::vec(string_literal(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+    ]
+}
+
+fn column(depth: u32) -> BoxedStrategy<String> {
+    let simple = (name(), prop::sample::select(&["string", "integer", "double", "boolean"][..]), any::<bool>(),
+        prop::option::of(prop::sample::select(&["date", "date-time", "int", "number"][..])))
+        .prop_map(|(n, t, array, xdm)| {
+            let array = if array { "[]" } else { "" };
+            let xdm = xdm.map(|x| format!(" as {x}")).unwrap_or_default();
+            format!("{n}: {t}{array}{xdm}\n")
+        });
+    if depth == 0 {
+        return simple.boxed();
+    }
+    prop_oneof![
+        3 => simple,
+        1 => (name(), prop::collection::vec(column(depth - 1), 0..3))
+            .prop_map(|(n, children)| format!("{n}: object {{\n{}}}\n", distinct_columns(children))),
+    ]
+    .boxed()
+}
+
+/// Column declarations with distinct names: a repeated name is a (correct) F108.
+fn distinct_columns(columns: Vec<String>) -> String {
+    let mut seen = std::collections::HashSet::new();
+    columns.into_iter().filter(|c| seen.insert(c.split(':').next().unwrap_or_default().to_owned())).collect()
+}
+
+fn file() -> impl Strategy<Value = String> {
+    let mapping = prop::collection::vec(entry(), 0..6).prop_map(|e| format!("mapping {{\n{}}}\n", e.concat()));
+    let schedule = prop::collection::vec(("[a-zA-Z]{1,8}", setting_value()), 0..4).prop_map(|kv| {
+        // Keys must be distinct: a repeated key is a (correct) F108.
+        let mut seen = std::collections::HashSet::new();
+        let lines: String = kv.into_iter().filter(|(k, _)| seen.insert(k.clone())).map(|(k, v)| format!("  {k} = {v}\n")).collect();
+        format!("schedule {{\n{lines}}}\n")
+    });
+    let source = (prop::collection::vec(column(2), 0..4), any::<bool>()).prop_map(|(columns, from)| {
+        let columns = distinct_columns(columns);
+        let columns = if from { "columns from \"c.json\"\n".to_owned() } else { format!("columns {{\n{columns}}}\n") };
+        format!("source {{\n  format = tabular\n  table = \"T\"\n{columns}}}\n")
+    });
+    let flow = Just("flow {\n  name = \"F\" # the name\n  spec = CRMToAEP\n}\n".to_owned());
+    (prop::option::of(flow), prop::option::of(source), prop::option::of(schedule), mapping, prop::option::of("[a-z ]{0,10}"))
+        .prop_map(|(flow, source, schedule, mapping, head)| {
+            let head = head.map(|c| format!("# {c}\n\n")).unwrap_or_default();
+            let blocks: Vec<String> = [flow, source, schedule, Some(mapping)].into_iter().flatten().collect();
+            head + &blocks.join("\n")
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_parser_never_panics_on_any_string(src in "\\PC*") {
+        let parsed = flowc_syntax::parse(&src);
+        assert_spans_are_sound(&src, &parsed);
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_token_soups(src in token_soup()) {
+        let parsed = flowc_syntax::parse(&src);
+        assert_spans_are_sound(&src, &parsed);
+        if !parsed.has_errors() {
+            let formatted = flowc_syntax::format(&src).expect("no errors");
+            prop_assert_eq!(flowc_syntax::format(&formatted).expect("still parses"), formatted);
+        }
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let (text, parsed) = flowc_syntax::parse_bytes(&bytes);
+        assert_spans_are_sound(&text, &parsed);
+    }
+
+    #[test]
+    fn formatting_keeps_the_tree_and_is_idempotent(src in file()) {
+        let parsed = flowc_syntax::parse(&src);
+        prop_assert!(parsed.diagnostics.is_empty(), "generated file has diagnostics: {:#?}\n{}", parsed.diagnostics, src);
+        let formatted = flowc_syntax::format(&src).expect("no errors");
+        let reparsed = flowc_syntax::parse(&formatted);
+        prop_assert!(reparsed.diagnostics.is_empty(), "{:#?}\n{}", reparsed.diagnostics, formatted);
+        prop_assert_eq!(common::without_spans(&reparsed.file), common::without_spans(&parsed.file));
+        prop_assert_eq!(flowc_syntax::format(&formatted).expect("parses"), formatted.clone());
+        prop_assert_eq!(reparsed.file.comments.len(), parsed.file.comments.len(), "a comment was lost");
+    }
+}
