@@ -106,6 +106,36 @@ registry! {
     InvalidValue = 113 as "F113", "invalid-value", Syntax, Error,
         "a setting's value has the wrong kind (for example a number where a word is expected)";
     // Schema (2xx): loading XDM schemas and building the path index.
+    SchemaUnreadable = 200 as "F200", "schema-unreadable", Schema, Error,
+        "a schema file or folder cannot be read (missing, not a file, not UTF-8)";
+    InvalidJson = 201 as "F201", "invalid-json", Schema, Error,
+        "a schema file is not well-formed JSON";
+    UnresolvedRef = 202 as "F202", "unresolved-ref", Schema, Error,
+        "a `$ref` names a schema or definition that no local file provides";
+    RefCycle = 203 as "F203", "ref-cycle", Schema, Error,
+        "a `$ref` chain or a field's own type leads back to itself";
+    XdmTypeMismatch = 204 as "F204", "xdm-type-mismatch", Schema, Error,
+        "`meta:xdmType` is unknown or contradicts the field's `type`, `format` or range";
+    UnknownSchemaId = 205 as "F205", "unknown-schema-id", Schema, Error,
+        "the class or field group asked for is not in the schema folder";
+    SchemaTooDeep = 206 as "F206", "schema-too-deep", Schema, Error,
+        "a schema nests deeper than flowc follows";
+    SchemaTooLarge = 207 as "F207", "schema-too-large", Schema, Error,
+        "a schema file, or the fields it expands to, exceeds flowc's limits";
+    InvalidSchema = 208 as "F208", "invalid-schema", Schema, Error,
+        "a schema keyword has a value of the wrong JSON type, or a field has no type";
+    ConflictingField = 209 as "F209", "conflicting-field", Schema, Error,
+        "two definitions of the same field path disagree on its type";
+    UnsupportedConstruct = 210 as "F210", "unsupported-construct", Schema, Warning,
+        "JSON Schema that XDM cannot express; flowc approximates the field";
+    UnresolvedExtends = 211 as "F211", "unresolved-extends", Schema, Warning,
+        "a `meta:extends` entry names a schema that no local file provides";
+    DuplicateSchemaId = 212 as "F212", "duplicate-schema-id", Schema, Warning,
+        "two files in the schema folder declare the same `$id`";
+    FieldGroupNotForClass = 213 as "F213", "field-group-not-for-class", Schema, Warning,
+        "a field group's `meta:intendedToExtend` does not list the chosen class";
+    MissingSchemaId = 214 as "F214", "missing-schema-id", Schema, Warning,
+        "a schema file has no `$id`, so nothing can refer to it";
 }
 
 impl Serialize for Code {
