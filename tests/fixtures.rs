@@ -30,6 +30,24 @@ fn ok_fixtures_parse_cleanly_and_are_canonical() {
     });
 }
 
+/// `fixtures/check/ok/*.flow` pass every check: no diagnostic of any severity.
+#[test]
+fn check_ok_fixtures_have_no_findings() {
+    let sources: Vec<flowc_cli::Source> = files("fixtures/check/ok", "flow")
+        .into_iter()
+        .map(|path| {
+            let mut source = flowc_cli::Source::file(&relative(&path), std::fs::read(&path).expect("readable"));
+            source.dir = path.parent().expect("folder").to_path_buf();
+            source
+        })
+        .collect();
+    assert!(sources.len() >= 3);
+    let reports = flowc_cli::check_all(&flowc_cli::session(), &sources);
+    for report in reports {
+        assert!(report.diagnostics.is_empty(), "{}: {:#?}", report.name, report.diagnostics);
+    }
+}
+
 #[test]
 fn the_embedded_example_is_clean_and_canonical() {
     let parsed = flowc_syntax::parse(flowc_cli::EXAMPLE);
@@ -40,7 +58,9 @@ fn the_embedded_example_is_clean_and_canonical() {
 fn check_error_fixture(path: &std::path::Path) {
     let bytes = read(path);
     let expected = expectations(&bytes);
-    let report = flowc_cli::check_source(&relative(path), &bytes);
+    let mut source = flowc_cli::Source::file(&relative(path), bytes.clone());
+    source.dir = path.parent().expect("a fixture is in a folder").to_path_buf();
+    let report = flowc_cli::check_all(&flowc_cli::session(), std::slice::from_ref(&source)).swap_remove(0);
     let index = LineIndex::new(&report.text);
     let actual: Vec<String> = report
         .diagnostics

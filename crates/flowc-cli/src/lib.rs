@@ -3,17 +3,127 @@
 
 pub mod inputs;
 pub mod render;
+pub mod sarif;
 
-use flowc_diag::Diagnostic;
+use flowc_check::config::Config;
+use flowc_check::{External, Session, Settings};
 use render::FileReport;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
-/// The example embedded in the binary (`flowc example`).
+/// The example embedded in the binary (`flowc example`), with its target schema.
 pub const EXAMPLE: &str = include_str!("../assets/payments.flow");
 pub const EXAMPLE_NAME: &str = "payments.flow";
+pub const EXAMPLE_SCHEMA: &str = include_str!("../assets/payments-products.xed.json");
+pub const EXAMPLE_SCHEMA_NAME: &str = "payments-products.xed.json";
 
-/// Everything flowc finds in one file's bytes.
+/// A session that also serves the embedded example's files (under `example/`).
+pub fn session() -> Session {
+    Session::new().with_file(Path::new("example").join(EXAMPLE_SCHEMA_NAME), EXAMPLE_SCHEMA)
+}
+
+/// One input: the name diagnostics show, its bytes, the folder its paths start from, and
+/// whether it is a file on disk (whose path per-file configuration matches).
+pub struct Source {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub dir: PathBuf,
+    pub on_disk: bool,
+    pub settings: Settings,
+}
+
+impl Source {
+    /// A file on disk (its folder is where its relative paths start).
+    pub fn file(name: &str, bytes: Vec<u8>) -> Source {
+        let dir = Path::new(name).parent().map(Path::to_path_buf).unwrap_or_default();
+        Source { name: name.to_owned(), bytes, dir, on_disk: true, settings: Settings::default() }
+    }
+
+    /// Text that is no file (standard input, an embedded example) read as if in `dir`.
+    pub fn text(name: &str, bytes: Vec<u8>, dir: impl Into<PathBuf>) -> Source {
+        Source { name: name.to_owned(), bytes, dir: dir.into(), on_disk: false, settings: Settings::default() }
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Source {
+        self.settings = settings;
+        self
+    }
+}
+
+/// Finds and loads the `flowc.toml` of each folder once. A broken one becomes a report.
+#[derive(Default)]
+pub struct Configs {
+    by_dir: HashMap<PathBuf, Settings>,
+    loaded: HashMap<PathBuf, Settings>,
+    pub broken: Vec<FileReport>,
+}
+
+impl Configs {
+    pub fn settings_for(&mut self, dir: &Path) -> Settings {
+        let key = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if let Some(s) = self.by_dir.get(&key) {
+            return s.clone();
+        }
+        let settings = match Config::find(&key) {
+            None => Settings::default(),
+            Some(path) => match self.loaded.get(&path) {
+                Some(s) => s.clone(),
+                None => {
+                    let settings = match Config::load(&path) {
+                        Ok(config) => Settings::new(Some(Arc::new(config))),
+                        Err(e) => {
+                            self.broken.push(FileReport {
+                                name: e.path.display().to_string(),
+                                text: e.text,
+                                diagnostics: e.diagnostics,
+                            });
+                            Settings::default()
+                        }
+                    };
+                    self.loaded.insert(path, settings.clone());
+                    settings
+                }
+            },
+        };
+        self.by_dir.insert(key, settings.clone());
+        settings
+    }
+}
+
+/// Checks files in parallel. Returns a report per input, in input order, then one per
+/// other file with findings (schemas, column files), sorted by path.
+pub fn check_all(session: &Session, sources: &[Source]) -> Vec<FileReport> {
+    let results: Vec<(FileReport, Vec<External>)> = sources
+        .par_iter()
+        .map(|s| {
+            let path = s.on_disk.then(|| Path::new(&s.name));
+            let (text, outcome) = flowc_check::check_source(session, &s.bytes, path, &s.dir, &s.settings);
+            (FileReport { name: s.name.clone(), text, diagnostics: outcome.diagnostics }, outcome.external)
+        })
+        .collect();
+    let mut external: BTreeMap<String, FileReport> = BTreeMap::new();
+    let mut reports = Vec::with_capacity(results.len());
+    for (report, others) in results {
+        reports.push(report);
+        for e in others {
+            let name = e.file.display().to_string();
+            let entry = external.entry(name.clone()).or_insert_with(|| FileReport { name, text: e.text.to_string(), diagnostics: Vec::new() });
+            entry.diagnostics.push(e.diagnostic);
+        }
+    }
+    for mut report in external.into_values() {
+        flowc_diag::sort(&mut report.diagnostics);
+        report.diagnostics.dedup();
+        reports.push(report);
+    }
+    reports
+}
+
+/// Everything flowc finds in one file (named as on the command line), with a fresh session.
 pub fn check_source(name: &str, bytes: &[u8]) -> FileReport {
-    let (text, parsed) = flowc_syntax::parse_bytes(bytes);
-    let diagnostics: Vec<Diagnostic> = parsed.diagnostics;
-    FileReport { name: name.to_owned(), text, diagnostics }
+    let source = Source::file(name, bytes.to_vec());
+    let mut reports = check_all(&session(), std::slice::from_ref(&source));
+    reports.swap_remove(0)
 }

@@ -4,7 +4,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use flowc_cli::inputs::{self, Input};
 use flowc_cli::render::{self, FileReport, Style};
 use flowc_diag::{Code, Severity};
-use rayon::prelude::*;
+use flowc_check::catalog::Catalog;
+use flowc_cli::{Configs, Source};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +33,42 @@ enum Command {
         #[command(subcommand)]
         cmd: schema_cmd::SchemaCommand,
     },
+    /// The Data Prep function catalog: list, show, import.
+    Functions {
+        #[command(subcommand)]
+        cmd: FunctionsCommand,
+    },
+    /// Write a commented flowc.toml in the current folder (or DIR).
+    Init(InitArgs),
+}
+
+#[derive(Subcommand)]
+enum FunctionsCommand {
+    /// One line per function: name, category, availability, signatures.
+    List {
+        /// Only this category (string, regex, hashing, url, datetime, object, array, map,
+        /// logical, aggregation, conversion, json, special, useragent, analytics, destination).
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// A function's signatures, availability, description and examples.
+    Show { name: String },
+    /// Merge the JSON that `GET /languages/el/functions` returns into the catalog, and print
+    /// the result (or write it with -o); curated examples and availability are kept.
+    Import {
+        file: PathBuf,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Overwrite an existing flowc.toml.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -44,6 +81,8 @@ enum Format {
     Json,
     /// GitHub Actions annotations.
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other tools.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -69,9 +108,9 @@ struct CheckArgs {
     stdin_filename: String,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Exit with 1 on errors only, or on warnings too.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Exit with 1 on errors only, or on warnings too (default: flowc.toml's, else error).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Print findings only, no summary line.
     #[arg(long, short)]
     quiet: bool,
@@ -104,9 +143,37 @@ struct ExplainArgs {
 
 #[derive(clap::Args)]
 struct ExampleArgs {
-    /// Write the example to DIR/payments.flow instead of printing it.
+    /// Write the example (payments.flow and its schema) to DIR instead of checking it.
     #[arg(long, value_name = "DIR")]
     write: Option<PathBuf>,
+}
+
+/// `println!` that ends the program quietly when the reader has gone (`flowc ... | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            stdout_failed(e);
+        }
+    }};
+}
+
+/// `print!` with the same care.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            stdout_failed(e);
+        }
+    }};
+}
+
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("flowc: cannot write to standard output: {e}");
+    std::process::exit(INTERNAL.into());
 }
 
 /// Exit codes: 0 clean, 1 findings, 2 usage error, 3 internal failure.
@@ -133,6 +200,8 @@ fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain(args),
         Command::Example(args) => example(args),
         Command::Schema { cmd } => schema_cmd::run(cmd),
+        Command::Functions { cmd } => functions(cmd),
+        Command::Init(args) => init(args),
     }
 }
 
@@ -182,9 +251,30 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(files) => files,
         Err(code) => return code,
     };
-    // Files are independent: check them in parallel, print in input order.
-    let reports: Vec<FileReport> =
-        files.par_iter().map(|(name, bytes)| flowc_cli::check_source(name, bytes)).collect();
+    let mut configs = Configs::default();
+    let sources: Vec<Source> = files
+        .into_iter()
+        .zip(&inputs)
+        .map(|((name, bytes), input)| {
+            let source = match input {
+                Input::File(_) => Source::file(&name, bytes),
+                // Relative paths in standard input start where flowc runs.
+                Input::Stdin => Source::text(&name, bytes, ""),
+            };
+            let settings = configs.settings_for(if source.dir.as_os_str().is_empty() { Path::new(".") } else { &source.dir });
+            source.with_settings(settings)
+        })
+        .collect();
+    let session = flowc_cli::session();
+    let mut reports = std::mem::take(&mut configs.broken);
+    let fail_on = args.fail_on.or_else(|| {
+        let config = sources.iter().find_map(|s| s.settings.config.clone())?;
+        Some(match config.lint.fail_on? {
+            flowc_check::config::FailOn::Warning => FailOn::Warning,
+            flowc_check::config::FailOn::Error => FailOn::Error,
+        })
+    });
+    reports.extend(flowc_cli::check_all(&session, &sources));
     let mut out = String::new();
     match args.format {
         Format::Human => {
@@ -207,17 +297,18 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
         Format::Github => reports.iter().for_each(|r| render::github(r, &mut out)),
+        Format::Sarif => {
+            out = serde_json::to_string_pretty(&flowc_cli::sarif::sarif(&reports)).expect("JSON values serialize");
+            out.push('\n');
+        }
         Format::Json => {
             out = serde_json::to_string_pretty(&render::json(&reports)).expect("JSON values serialize");
             out.push('\n');
         }
     }
-    if let Err(e) = std::io::stdout().lock().write_all(out.as_bytes()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return internal(format!("cannot write the report: {e}"));
-        }
-    }
-    let failing = |s: Severity| s == Severity::Error || (args.fail_on == FailOn::Warning && s == Severity::Warning);
+    out!("{out}");
+    let fail_on = fail_on.unwrap_or(FailOn::Error);
+    let failing = |s: Severity| s == Severity::Error || (fail_on == FailOn::Warning && s == Severity::Warning);
     let failed = reports.iter().any(|r| r.diagnostics.iter().any(|d| failing(d.severity)));
     ExitCode::from(if failed { FINDINGS } else { 0 })
 }
@@ -234,12 +325,10 @@ fn fmt(args: FmtArgs) -> ExitCode {
             Ok(file) => file,
             Err(e) => return usage(format!("cannot read: {e}")),
         };
-        let report = flowc_cli::check_source(&name, &bytes);
-        let formatted = if report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            None
-        } else {
-            flowc_syntax::format(&report.text).ok()
-        };
+        // Formatting needs only a file that parses; the checks are `flowc check`'s job.
+        let (text, parsed) = flowc_syntax::parse_bytes(&bytes);
+        let formatted = if parsed.has_errors() { None } else { flowc_syntax::format(&text).ok() };
+        let report = FileReport { name: name.clone(), text, diagnostics: parsed.diagnostics };
         let Some(formatted) = formatted else {
             let mut out = String::new();
             render::human(&report, style, &mut out);
@@ -249,17 +338,17 @@ fn fmt(args: FmtArgs) -> ExitCode {
             continue;
         };
         match input {
-            Input::Stdin if !args.check => print!("{formatted}"),
+            Input::Stdin if !args.check => out!("{formatted}"),
             _ if formatted == report.text => {}
             _ if args.check => {
-                println!("would reformat {name}");
+                outln!("would reformat {name}");
                 findings = true;
             }
             Input::File(path) => {
                 if let Err(e) = write_atomically(path, formatted.as_bytes()) {
                     return internal(format!("cannot write {name}: {e}"));
                 }
-                println!("formatted {name}");
+                outln!("formatted {name}");
             }
             Input::Stdin => unreachable!("stdin with --check is handled above"),
         }
@@ -287,14 +376,14 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn explain(args: ExplainArgs) -> ExitCode {
     if args.list || args.code.is_none() {
         for code in Code::ALL {
-            println!("{}  {:<8} {:<28} {}", code, code.phase().as_str(), code.name(), code.summary());
+            outln!("{}  {:<8} {:<28} {}", code, code.phase().as_str(), code.name(), code.summary());
         }
         return ExitCode::SUCCESS;
     }
     let wanted = args.code.unwrap_or_default();
     match wanted.parse::<Code>() {
         Ok(code) => {
-            print!("{}", code.explain());
+            out!("{}", code.explain());
             ExitCode::SUCCESS
         }
         Err(()) => usage(format!("`{wanted}` is not a flowc code; `flowc explain --list` lists them all")),
@@ -303,18 +392,113 @@ fn explain(args: ExplainArgs) -> ExitCode {
 
 fn example(args: ExampleArgs) -> ExitCode {
     if let Some(dir) = args.write {
-        let path = dir.join(flowc_cli::EXAMPLE_NAME);
-        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| write_atomically(&path, flowc_cli::EXAMPLE.as_bytes())) {
-            return usage(format!("cannot write {}: {e}", path.display()));
+        for (name, text) in [
+            (flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE),
+            (flowc_cli::EXAMPLE_SCHEMA_NAME, flowc_cli::EXAMPLE_SCHEMA),
+        ] {
+            let path = dir.join(name);
+            if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| write_atomically(&path, text.as_bytes())) {
+                return usage(format!("cannot write {}: {e}", path.display()));
+            }
+            outln!("wrote {}", path.display());
         }
-        println!("wrote {}", path.display());
         return ExitCode::SUCCESS;
     }
-    let report = flowc_cli::check_source(flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE.as_bytes());
-    print!("{}", flowc_cli::EXAMPLE);
+    let source = Source::text(flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE.into(), "example");
+    let reports = flowc_cli::check_all(&flowc_cli::session(), &[source]);
+    out!("{}", flowc_cli::EXAMPLE);
     let mut out = String::new();
-    render::human(&report, style(ColorChoice::Auto), &mut out);
-    print!("{out}");
-    println!("\n{}", render::summary(std::slice::from_ref(&report)));
-    ExitCode::from(if report.diagnostics.is_empty() { 0 } else { FINDINGS })
+    for report in &reports {
+        render::human(report, style(ColorChoice::Auto), &mut out);
+    }
+    out!("{out}");
+    outln!("\n{}", render::summary(&reports));
+    let clean = reports.iter().all(|r| r.diagnostics.is_empty());
+    ExitCode::from(if clean { 0 } else { FINDINGS })
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let path = args.dir.join(flowc_check::config::FILE_NAME);
+    if path.exists() && !args.force {
+        return usage(format!("{} exists; --force overwrites it", path.display()));
+    }
+    if let Err(e) = std::fs::create_dir_all(&args.dir).and_then(|()| write_atomically(&path, flowc_check::config::INIT_TEMPLATE.as_bytes())) {
+        return usage(format!("cannot write {}: {e}", path.display()));
+    }
+    outln!("wrote {}", path.display());
+    ExitCode::SUCCESS
+}
+
+fn functions(cmd: FunctionsCommand) -> ExitCode {
+    let catalog = Catalog::builtin();
+    match cmd {
+        FunctionsCommand::List { category } => {
+            let mut functions: Vec<_> = catalog.functions().iter().collect();
+            if let Some(category) = &category {
+                functions.retain(|f| f.category.as_str() == category);
+                if functions.is_empty() {
+                    return usage(format!("no function has the category `{category}`"));
+                }
+            }
+            functions.sort_by(|a, b| (a.category.as_str(), &a.name).cmp(&(b.category.as_str(), &b.name)));
+            for f in functions {
+                let forms: Vec<String> = f.signatures.iter().map(|s| format!("{}{} -> {}", f.name, s.display_params(), s.returns)).collect();
+                let availability = match f.availability.as_str() {
+                    "all" => String::new(),
+                    other => format!("  [{other}]"),
+                };
+                outln!("{:<12} {}{availability}", f.category.as_str(), forms.join(" | "));
+            }
+            ExitCode::SUCCESS
+        }
+        FunctionsCommand::Show { name } => {
+            let Some(f) = catalog.get(&name) else {
+                let hint = catalog.suggest(&name).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+                return usage(format!("`{name}` is not a Data Prep function{hint}"));
+            };
+            outln!("{}  ({}, available: {})", f.name, f.category.as_str(), f.availability.as_str());
+            outln!("{}", f.description);
+            for s in &f.signatures {
+                outln!("  {}{} -> {}", f.name, s.display_params(), s.returns);
+            }
+            if f.method {
+                outln!("  also a method: `value.{}(...)`", f.name);
+            }
+            if !f.examples.is_empty() {
+                outln!("examples:");
+                for e in &f.examples {
+                    outln!("  {}  =>  {}", e.expression, e.result);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        FunctionsCommand::Import { file, output } => {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(text) => text,
+                Err(e) => return usage(format!("cannot read {}: {e}", file.display())),
+            };
+            let (imported, warnings) = match Catalog::import_api(&text) {
+                Ok(result) => result,
+                Err(e) => {
+                    eprintln!("flowc: {}: {e}", file.display());
+                    return ExitCode::from(FINDINGS);
+                }
+            };
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            let merged = imported.merge_into(catalog);
+            let json = merged.to_json_pretty();
+            match output {
+                Some(path) => {
+                    if let Err(e) = write_atomically(&path, json.as_bytes()) {
+                        return internal(format!("cannot write {}: {e}", path.display()));
+                    }
+                    eprintln!("wrote {} functions to {}", merged.len(), path.display());
+                }
+                None => out!("{json}"),
+            }
+            ExitCode::SUCCESS
+        }
+    }
 }

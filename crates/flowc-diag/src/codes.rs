@@ -14,6 +14,10 @@ pub enum Phase {
     Syntax,
     /// Loading and resolving XDM schemas.
     Schema,
+    /// `flowc.toml`.
+    Config,
+    /// Type-checking mappings against the source columns and the target schema.
+    Check,
 }
 
 impl Phase {
@@ -22,6 +26,8 @@ impl Phase {
             Phase::Meta => "meta",
             Phase::Syntax => "syntax",
             Phase::Schema => "schema",
+            Phase::Config => "config",
+            Phase::Check => "check",
         }
     }
 }
@@ -76,6 +82,11 @@ registry! {
         "a `# flowc: ignore[...]` comment without a reason";
     MalformedSuppression = 2 as "F002", "malformed-suppression", Meta, Error,
         "a `# flowc:` comment that is not a valid directive";
+    UnusedSuppression = 3 as "F003", "unused-suppression", Meta, Warning,
+        "a suppression that silences nothing";
+    // Configuration (01x): flowc.toml.
+    InvalidConfig = 10 as "F010", "invalid-config", Config, Error,
+        "flowc.toml cannot be read: bad TOML, an unknown key, a value of the wrong type or an unknown code";
     // Syntax (1xx): reading and parsing.
     InvalidUtf8 = 100 as "F100", "invalid-utf8", Syntax, Error,
         "the file is not valid UTF-8";
@@ -136,6 +147,59 @@ registry! {
         "a field group's `meta:intendedToExtend` does not list the chosen class";
     MissingSchemaId = 214 as "F214", "missing-schema-id", Schema, Warning,
         "a schema file has no `$id`, so nothing can refer to it";
+    // Check (3xx): mappings against the source columns and the target schema.
+    UnknownSourceField = 300 as "F300", "unknown-source-field", Check, Error,
+        "an expression reads a field the source does not have";
+    UnknownDestination = 301 as "F301", "unknown-destination", Check, Error,
+        "a destination path that the target schema does not have";
+    DestinationKind = 302 as "F302", "destination-kind", Check, Error,
+        "an object, array or map destination given a value of another kind";
+    ImpossibleConversion = 303 as "F303", "impossible-conversion", Check, Error,
+        "a value that cannot become the destination's XDM type";
+    LossyConversion = 304 as "F304", "lossy-conversion", Check, Warning,
+        "a value the platform converts at run time, nulling the field when it fails";
+    ConstraintViolation = 305 as "F305", "constraint-violation", Check, Error,
+        "a constant outside the destination's enum, pattern, length, range or format";
+    UnknownFunction = 306 as "F306", "unknown-function", Check, Error,
+        "a function or method that Data Prep does not have";
+    WrongArity = 307 as "F307", "wrong-arity", Check, Error,
+        "a call with the wrong number of arguments";
+    WrongArgumentType = 308 as "F308", "wrong-argument-type", Check, Error,
+        "an argument of a type the function does not take";
+    UnavailableFunction = 309 as "F309", "unavailable-function", Check, Error,
+        "a function that source dataflows cannot use (destinations-only, Analytics-only)";
+    FunctionOnEachPath = 310 as "F310", "function-on-each-path", Check, Error,
+        "a function applied to a `[*]` path";
+    ExpressionTooLong = 311 as "F311", "expression-too-long", Check, Error,
+        "an expression longer than the 4,096 characters Data Prep accepts";
+    ReservedWord = 312 as "F312", "reserved-word", Check, Error,
+        "a field named by a reserved word or a function name, not quoted with `${...}`";
+    InvalidRegex = 313 as "F313", "invalid-regex", Check, Error,
+        "a regular expression that does not compile";
+    InvalidDatePattern = 314 as "F314", "invalid-date-pattern", Check, Error,
+        "a Java date pattern that does not compile";
+    SuspiciousDatePattern = 315 as "F315", "suspicious-date-pattern", Check, Warning,
+        "a Java date pattern with a classic mistake (`YYYY`, `DD`, `hh` without `a`)";
+    DuplicateDestination = 316 as "F316", "duplicate-destination", Check, Error,
+        "two entries write the same destination";
+    ParentAndChild = 317 as "F317", "parent-and-child", Check, Error,
+        "entries write both an object and one of its fields";
+    CardinalityMismatch = 318 as "F318", "cardinality-mismatch", Check, Error,
+        "`[*]` on one side of an entry and not (or not as often) on the other";
+    RequiredUnmapped = 319 as "F319", "required-unmapped", Check, Error,
+        "a required field of the target schema is left unmapped";
+    IdentityWithoutNamespace = 320 as "F320", "identity-without-namespace", Check, Error,
+        "an identity without an identity namespace";
+    MultiplePrimaryIdentities = 321 as "F321", "multiple-primary-identities", Check, Error,
+        "more than one primary identity";
+    IdentityNotString = 322 as "F322", "identity-not-string", Check, Error,
+        "an identity on a field that is not a string";
+    TargetSchemaUnavailable = 323 as "F323", "target-schema-unavailable", Check, Error,
+        "the target schema cannot be loaded, so destinations are not checked";
+    SourceColumnsUnavailable = 324 as "F324", "source-columns-unavailable", Check, Warning,
+        "the source columns are unknown, so source fields are not checked";
+    UnknownSourceType = 325 as "F325", "unknown-source-type", Check, Warning,
+        "a column declared with a type flowc does not know";
 }
 
 impl Serialize for Code {

@@ -67,7 +67,7 @@ impl Default for LoadOptions {
 }
 
 /// Where a target schema comes from (a flow file's `target` block names one of these).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SchemaSource {
     /// A Schema Registry download: `xed-full+json`, or `xed+json` with the schemas it
     /// refers to (by `$id`) as `*.json` files in the same folder.
