@@ -18,6 +18,8 @@ pub enum Phase {
     Config,
     /// Type-checking mappings against the source columns and the target schema.
     Check,
+    /// Validating a flow against its flow spec; cross-object checks.
+    Flow,
 }
 
 impl Phase {
@@ -28,6 +30,7 @@ impl Phase {
             Phase::Schema => "schema",
             Phase::Config => "config",
             Phase::Check => "check",
+            Phase::Flow => "flow",
         }
     }
 }
@@ -200,6 +203,7 @@ registry! {
         "the source columns are unknown, so source fields are not checked";
     UnknownSourceType = 325 as "F325", "unknown-source-type", Check, Warning,
         "a column declared with a type flowc does not know";
+    // Flow (4xx): the flow against its flow spec, and across the four objects.
 }
 
 impl Serialize for Code {

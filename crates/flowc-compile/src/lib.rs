@@ -1,0 +1,4 @@
+//! From a checked flow file to request bodies: validation against the flow spec's own JSON
+//! Schemas, cross-object checks, and compilation of the four bodies and the request plan.
+
+pub mod json;
