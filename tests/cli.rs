@@ -263,3 +263,120 @@ fn a_huge_file_of_valid_entries_parses_in_one_pass() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("checked 1 file: 0 errors, 2 warnings"), "{}", stdout(&out));
 }
+
+fn flowc_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_flowc"));
+    cmd.args(args).current_dir(common::root()).env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("flowc runs")
+}
+
+#[test]
+fn output_is_identical_with_1_and_8_threads() {
+    let args = ["check", "--format", "json", "fixtures/diagnostics", "fixtures/check/ok", "fixtures/syntax"];
+    let one = flowc_env(&args, &[("RAYON_NUM_THREADS", "1")]);
+    let eight = flowc_env(&args, &[("RAYON_NUM_THREADS", "8")]);
+    assert_eq!(one.status.code(), Some(1));
+    assert!(one.stdout.len() > 10_000, "a real amount of output is compared");
+    assert_eq!(one.stdout, eight.stdout, "output depends on the thread count");
+}
+
+#[test]
+fn sarif_output_is_sarif_2_1_0() {
+    let out = flowc(&["check", "--format", "sarif", "fixtures/diagnostics/F301"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["version"], "2.1.0");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["ruleId"], "F301");
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 17);
+}
+
+#[test]
+fn fail_on_warning_turns_warnings_into_a_failing_exit() {
+    let file = "fixtures/diagnostics/F315/suspicious-date-pattern.flow";
+    assert_eq!(flowc(&["check", file]).status.code(), Some(0), "warnings alone pass by default");
+    assert_eq!(flowc(&["check", "--fail-on", "warning", file]).status.code(), Some(1));
+}
+
+#[test]
+fn suppressions_silence_findings_and_unused_ones_are_reported() {
+    let dir = temp_dir("suppress");
+    std::fs::copy(common::root().join("fixtures/schema/product.xed.json"), dir.join("product.xed.json")).expect("copy");
+    let text = "source {\n  columns {\n    Id: string\n  }\n}\n\ntarget {\n  schema_file = \"product.xed.json\"\n}\n\nmapping {\n  # flowc: ignore[F301] the field is added to the schema next sprint\n  productNme = Id\n  _id = Id # flowc: ignore[F300] nothing to silence here\n}\n";
+    std::fs::write(dir.join("s.flow"), text).expect("write");
+    let out = flowc(&["check", "--format", "short", dir.join("s.flow").to_str().expect("utf-8")]);
+    let report = stdout(&out);
+    assert!(!report.contains("F301"), "the suppression silences F301: {report}");
+    assert!(report.contains(":14:12: warning[F003]"), "the unused one is reported: {report}");
+    assert_eq!(out.status.code(), Some(0), "{report}");
+}
+
+#[test]
+fn flowc_toml_is_found_upward_and_applies_tenant_schemas_and_ignores() {
+    let dir = temp_dir("config");
+    std::fs::create_dir_all(dir.join("flows/nested")).expect("dirs");
+    std::fs::copy(common::root().join("fixtures/schema/product.xed.json"), dir.join("product.xed.json")).expect("copy");
+    std::fs::write(
+        dir.join("flowc.toml"),
+        "tenant = \"acme\"\n\n[[schema]]\nid = \"https://ns.adobe.com/acme/schemas/products\"\nfile = \"product.xed.json\"\n\n[lint]\nignore = [\"F324\"]\n",
+    )
+    .expect("write");
+    // No columns (F324, ignored by the config); the schema comes from flowc.toml by $id;
+    // `_{TENANT_ID}` is the configured tenant.
+    let text = "target {\n  schema = \"https://ns.adobe.com/{TENANT_ID}/schemas/products\"\n}\n\nmapping {\n  _id = Id\n  _{TENANT_ID}.supplier.name = \"PayPal\"\n  _{TENANT_ID}.supplier.nme = \"x\"\n}\n";
+    std::fs::write(dir.join("flows/nested/p.flow"), text).expect("write");
+    let out = flowc(&["check", "--format", "short", dir.join("flows").to_str().expect("utf-8")]);
+    let report = stdout(&out);
+    assert!(report.contains("p.flow:8:3: error[F301] `_{TENANT_ID}.supplier.nme` is not a field"), "{report}");
+    assert!(!report.contains("F324") && !report.contains("F323"), "{report}");
+    assert!(report.contains("checked 1 file: 1 error, 0 warnings"), "{report}");
+    // A broken flowc.toml is reported with its own code, and fails the run.
+    std::fs::write(dir.join("flowc.toml"), "tenant = 42\n").expect("write");
+    let out = flowc(&["check", "--format", "short", dir.join("flows").to_str().expect("utf-8")]);
+    assert!(stdout(&out).contains("flowc.toml:1:10: error[F010]"), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn init_writes_a_config_that_loads() {
+    let dir = temp_dir("init");
+    let out = flowc(&["init", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0));
+    let again = flowc(&["init", dir.to_str().expect("utf-8")]);
+    assert_eq!(again.status.code(), Some(2), "an existing flowc.toml is not overwritten");
+    std::fs::write(dir.join("a.flow"), "mapping {\n  a = b\n}\n").expect("write");
+    let out = flowc(&["check", "--format", "short", dir.join("a.flow").to_str().expect("utf-8")]);
+    assert!(!stdout(&out).contains("F010"), "the template is valid: {}", stdout(&out));
+}
+
+#[test]
+fn functions_list_show_and_import() {
+    let list = stdout(&flowc(&["functions", "list", "--category", "regex"]));
+    assert!(list.contains("extract_regex(STRING: string, REGEX: string)"), "{list}");
+    let show = flowc(&["functions", "show", "toUpper"]);
+    assert_eq!(show.status.code(), Some(2));
+    assert!(stderr(&show).contains("did you mean `upper`?"));
+    let out = flowc(&["functions", "import", "crates/flowc-check/tests/fixtures/el-functions.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let catalog: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(catalog["functions"].as_array().expect("functions").len() >= 100);
+}
+
+#[test]
+fn many_findings_are_capped_per_file() {
+    let mut s = String::from("source {\n  columns {\n    a: string\n  }\n}\n\nmapping {\n");
+    for _ in 0..2_000 {
+        s.push_str("  x = a\n");
+    }
+    s.push_str("}\n");
+    let out = flowc_with_stdin(&["check", "--format", "json", "-"], Some(s.as_bytes()));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let diagnostics = doc["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), flowc_check::MAX_DIAGNOSTICS);
+    let last = diagnostics.last().expect("one");
+    assert!(last["notes"].to_string().contains("more diagnostics of this file are not shown"), "{last}");
+}

@@ -197,3 +197,113 @@ proptest! {
         prop_assert_eq!(reparsed.file.comments.len(), parsed.file.comments.len(), "a comment was lost");
     }
 }
+
+// ---- the checker ----
+
+fn check(src: &str, dir: &std::path::Path) -> Vec<flowc_diag::Diagnostic> {
+    let session = flowc_cli::session();
+    flowc_check::check_source(&session, src.as_bytes(), None, dir, &flowc_check::Settings::default()).1.diagnostics
+}
+
+/// The leaves of a fixture schema that a mapping can write on its own: scalars outside
+/// arrays, whose object has no required field; and the root's required fields.
+fn schema_leaves(file: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let loaded = flowc_schema::load_registry_file(common::root().join("fixtures/schema").join(file));
+    let index = loaded.index.expect("fixture schema loads");
+    let with_required: std::collections::HashSet<String> = index
+        .fields()
+        .filter(|f| f.required)
+        .filter_map(|f| f.path.rsplit_once('.').map(|(p, _)| p.to_owned()))
+        .collect();
+    let scalar = |f: &flowc_schema::Field| f.xdm_type.is_scalar() && !f.path.contains("[*]") && !f.in_map();
+    let free = index
+        .fields()
+        .filter(|f| scalar(f) && !f.required && !with_required.contains(f.path.rsplit_once('.').map_or("", |(p, _)| p)))
+        .map(|f| (f.path.clone(), f.xdm_type.as_str().to_owned()))
+        .collect();
+    let required = index
+        .required_children("")
+        .expect("root")
+        .into_iter()
+        .map(|f| (f.path.clone(), f.xdm_type.as_str().to_owned()))
+        .collect();
+    (free, required)
+}
+
+/// A source column declaration that reads as the given XDM type.
+fn column_for(xdm: &str) -> &'static str {
+    match xdm {
+        "string" => "string",
+        "number" => "double as number",
+        "long" => "long",
+        "int" => "integer as int",
+        "short" => "short",
+        "byte" => "byte",
+        "boolean" => "boolean",
+        "date" => "string as date",
+        "date-time" => "string as date-time",
+        other => panic!("no column type for {other}"),
+    }
+}
+
+fn typed_mapping(schema: &'static str) -> impl Strategy<Value = String> {
+    let (free, required) = schema_leaves(schema);
+    prop::sample::subsequence(free.clone(), 1..free.len().min(30)).prop_map(move |chosen| {
+        let mut columns = String::new();
+        let mut entries = String::new();
+        for (i, (path, xdm)) in required.iter().chain(chosen.iter()).enumerate() {
+            columns.push_str(&format!("    c{i}: {}\n", column_for(xdm)));
+            entries.push_str(&format!("  {path} = c{i}\n"));
+        }
+        format!(
+            "source {{\n  columns {{\n{columns}  }}\n}}\n\ntarget {{\n  schema_file = \"{schema}\"\n}}\n\nmapping {{\n{entries}}}\n"
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_checker_never_panics_on_a_parsed_file(src in file()) {
+        let diagnostics = check(&src, &common::root());
+        for d in &diagnostics {
+            prop_assert!(d.primary_span().end <= src.len());
+        }
+    }
+
+    #[test]
+    fn a_mapping_of_type_compatible_columns_has_no_error(src in typed_mapping("experienceevent.xed.json")) {
+        let diagnostics = check(&src, &common::root().join("fixtures/schema"));
+        prop_assert!(diagnostics.is_empty(), "{:#?}\n{}", diagnostics, src);
+    }
+
+    #[test]
+    fn one_mutation_gives_its_code(
+        src in typed_mapping("profile.xed.json"),
+        pick in any::<prop::sample::Index>(),
+        kind in 0..3usize,
+    ) {
+        // Pick one entry line and break it in one way; exactly that code must appear.
+        let lines: Vec<&str> = src.lines().collect();
+        let entries: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("  ") && lines[i].contains(" = c")).collect();
+        let at = entries[pick.index(entries.len())];
+        let (dest, column) = lines[at].trim().split_once(" = ").expect("an entry");
+        let (mutated, expected) = match kind {
+            0 => (format!("  {dest}Zq = {column}"), flowc_diag::Code::UnknownDestination),
+            1 => (format!("  {dest} = {column}Zq"), flowc_diag::Code::UnknownSourceField),
+            _ => (format!("  {dest} = to_object(\"k\", {column})"), flowc_diag::Code::ImpossibleConversion),
+        };
+        let mut broken: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        broken[at] = mutated;
+        let broken = broken.join("\n") + "\n";
+        let diagnostics = check(&broken, &common::root().join("fixtures/schema"));
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+        prop_assert!(codes.contains(&expected), "{expected:?} missing from {codes:?}\n{broken}");
+        // A renamed destination may also leave a required field unmapped; nothing else appears.
+        prop_assert!(
+            codes.iter().all(|c| *c == expected || *c == flowc_diag::Code::RequiredUnmapped),
+            "unexpected codes {codes:?}\n{broken}"
+        );
+    }
+}
