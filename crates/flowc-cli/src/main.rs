@@ -1,5 +1,10 @@
 mod schema_cmd;
 
+// Checking is allocation-heavy (an AST per file, on every core): mimalloc measured faster
+// than the system allocator on the corpus benchmark (see README, Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use flowc_cli::inputs::{self, Input};
 use flowc_cli::render::{self, FileReport, Style};
