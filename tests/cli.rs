@@ -251,7 +251,7 @@ fn hostile_inputs_get_a_coded_diagnostic_and_exit_1() {
 #[test]
 fn a_huge_file_of_valid_entries_parses_in_one_pass() {
     // Just under the size limit: linear parsing keeps this well within the test timeout.
-    let mut s = String::from("mapping {\n");
+    let mut s = String::from("target {\n  schema = \"https://ns.adobe.com/acme/schemas/big\"\n}\n\nmapping {\n");
     let mut i = 0;
     while s.len() < 7 * 1024 * 1024 {
         s.push_str(&format!("  some.destination{i}.path = concat(a, b, \"text\")\n"));
@@ -259,7 +259,7 @@ fn a_huge_file_of_valid_entries_parses_in_one_pass() {
     }
     s.push_str("}\n");
     let out = flowc_with_stdin(&["check", "--format", "short", "-"], Some(s.as_bytes()));
-    // No schema and no columns: the only findings say so, once each.
+    // No schema definition and no columns: the only findings say so, once each.
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("checked 1 file: 0 errors, 2 warnings"), "{}", stdout(&out));
 }

@@ -42,7 +42,7 @@ fn check_ok_fixtures_have_no_findings() {
         })
         .collect();
     assert!(sources.len() >= 3);
-    let reports = flowc_cli::check_all(&flowc_cli::session(), &sources);
+    let reports = flowc_cli::check_all(&flowc_cli::Checker::default(), &sources);
     for report in reports {
         assert!(report.diagnostics.is_empty(), "{}: {:#?}", report.name, report.diagnostics);
     }
@@ -58,9 +58,12 @@ fn the_embedded_example_is_clean_and_canonical() {
 fn check_error_fixture(path: &std::path::Path) {
     let bytes = read(path);
     let expected = expectations(&bytes);
-    let mut source = flowc_cli::Source::file(&relative(path), bytes.clone());
-    source.dir = path.parent().expect("a fixture is in a folder").to_path_buf();
-    let report = flowc_cli::check_all(&flowc_cli::session(), std::slice::from_ref(&source)).swap_remove(0);
+    let dir = path.parent().expect("a fixture is in a folder");
+    // A fixture folder may hold a flowc.toml (a clock, a tenant): found as `flowc check` would.
+    let settings = flowc_cli::Configs::default().settings_for(dir);
+    let mut source = flowc_cli::Source::file(&relative(path), bytes.clone()).with_settings(settings);
+    source.dir = dir.to_path_buf();
+    let report = flowc_cli::check_all(&flowc_cli::Checker::default(), std::slice::from_ref(&source)).swap_remove(0);
     let index = LineIndex::new(&report.text);
     let actual: Vec<String> = report
         .diagnostics

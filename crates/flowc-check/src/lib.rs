@@ -340,11 +340,29 @@ pub fn check_source(
     dir: &Path,
     settings: &Settings,
 ) -> (String, Outcome) {
+    check_source_with(session, bytes, path, dir, settings, &|_, _| Vec::new())
+}
+
+/// Checks done outside this crate (the flow against its flow spec), given the parsed file
+/// and its text; their diagnostics go through suppressions and configuration like the rest.
+pub type ExtraCheck<'a> = &'a (dyn Fn(&File, &str) -> Vec<Diagnostic> + Sync);
+
+/// [`check_source`] with more checks run on a file that parses.
+pub fn check_source_with(
+    session: &Session,
+    bytes: &[u8],
+    path: Option<&Path>,
+    dir: &Path,
+    settings: &Settings,
+    extra: ExtraCheck,
+) -> (String, Outcome) {
     let (text, parsed) = flowc_syntax::parse_bytes(bytes);
     let mut outcome = if parsed.has_errors() {
         Outcome::default()
     } else {
-        session.check(&parsed.file, &text, dir, settings)
+        let mut outcome = session.check(&parsed.file, &text, dir, settings);
+        outcome.diagnostics.extend(extra(&parsed.file, &text));
+        outcome
     };
     outcome.diagnostics.extend(parsed.diagnostics);
     apply_suppressions(&parsed.file, &mut outcome.diagnostics);

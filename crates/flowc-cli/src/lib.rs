@@ -7,6 +7,11 @@ pub mod sarif;
 
 use flowc_check::config::Config;
 use flowc_check::{External, Session, Settings};
+use flowc_compile::bodies::{CompileOptions, FlowSpecRef};
+use flowc_compile::flowspec::FlowSpecCatalog;
+use flowc_compile::validate;
+use flowc_diag::Diagnostic;
+use flowc_syntax::ast::File;
 use render::FileReport;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +27,48 @@ pub const EXAMPLE_SCHEMA_NAME: &str = "payments-products.xed.json";
 /// A session that also serves the embedded example's files (under `example/`).
 pub fn session() -> Session {
     Session::new().with_file(Path::new("example").join(EXAMPLE_SCHEMA_NAME), EXAMPLE_SCHEMA)
+}
+
+/// What a run checks with: loaded schemas and columns, the flow specs, and the clock.
+pub struct Checker {
+    pub session: Session,
+    pub flowspecs: FlowSpecCatalog,
+    /// Overrides each flowc.toml's `now` (epoch seconds).
+    pub now: Option<i64>,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker { session: session(), flowspecs: FlowSpecCatalog::builtin(), now: None }
+    }
+}
+
+impl Checker {
+    /// The flow's checks against its flow spec (none for a mapping alone), and what would
+    /// keep its request bodies from being built.
+    fn flow_checks(&self, file: &File, src: &str, dir: &Path, settings: &Settings) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut flow_spec = FlowSpecRef::default();
+        if validate::describes_flow(file) {
+            let now = self.now.or_else(|| settings.config.as_ref().and_then(|c| c.now));
+            match validate::resolve(file, &self.flowspecs) {
+                Ok(spec) => {
+                    out.extend(validate::validate(file, spec, now));
+                    flow_spec = FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() };
+                }
+                Err(unknown) => out.push(unknown),
+            }
+        }
+        let options = CompileOptions { flow_spec, ..CompileOptions::default() };
+        let problems = match flowc_compile::bodies::compile(file, src, dir, &options) {
+            Ok(compiled) => compiled.warnings().to_vec(),
+            Err(problems) => problems,
+        };
+        // Where the flow spec's validation already spoke, the compiler's view adds nothing.
+        let said: Vec<_> = out.iter().map(Diagnostic::primary_span).collect();
+        out.extend(problems.into_iter().filter(|d| !said.contains(&d.primary_span())));
+        out
+    }
 }
 
 /// One input: the name diagnostics show, its bytes, the folder its paths start from, and
@@ -94,12 +141,14 @@ impl Configs {
 
 /// Checks files in parallel. Returns a report per input, in input order, then one per
 /// other file with findings (schemas, column files), sorted by path.
-pub fn check_all(session: &Session, sources: &[Source]) -> Vec<FileReport> {
+pub fn check_all(checker: &Checker, sources: &[Source]) -> Vec<FileReport> {
     let results: Vec<(FileReport, Vec<External>)> = sources
         .par_iter()
         .map(|s| {
             let path = s.on_disk.then(|| Path::new(&s.name));
-            let (text, outcome) = flowc_check::check_source(session, &s.bytes, path, &s.dir, &s.settings);
+            let flow_checks = |file: &File, src: &str| checker.flow_checks(file, src, &s.dir, &s.settings);
+            let (text, outcome) =
+                flowc_check::check_source_with(&checker.session, &s.bytes, path, &s.dir, &s.settings, &flow_checks);
             (FileReport { name: s.name.clone(), text, diagnostics: outcome.diagnostics }, outcome.external)
         })
         .collect();
@@ -124,6 +173,6 @@ pub fn check_all(session: &Session, sources: &[Source]) -> Vec<FileReport> {
 /// Everything flowc finds in one file (named as on the command line), with a fresh session.
 pub fn check_source(name: &str, bytes: &[u8]) -> FileReport {
     let source = Source::file(name, bytes.to_vec());
-    let mut reports = check_all(&session(), std::slice::from_ref(&source));
+    let mut reports = check_all(&Checker::default(), std::slice::from_ref(&source));
     reports.swap_remove(0)
 }

@@ -1,3 +1,4 @@
+mod flowspec_cmd;
 mod schema_cmd;
 
 // Checking is allocation-heavy (an AST per file, on every core): mimalloc measured faster
@@ -10,7 +11,7 @@ use flowc_cli::inputs::{self, Input};
 use flowc_cli::render::{self, FileReport, Style};
 use flowc_diag::{Code, Severity};
 use flowc_check::catalog::Catalog;
-use flowc_cli::{Configs, Source};
+use flowc_cli::{Checker, Configs, Source};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +38,11 @@ enum Command {
     Schema {
         #[command(subcommand)]
         cmd: schema_cmd::SchemaCommand,
+    },
+    /// The flow specs flowc knows: list, show.
+    Flowspec {
+        #[command(subcommand)]
+        cmd: flowspec_cmd::FlowspecCommand,
     },
     /// The Data Prep function catalog: list, show, import.
     Functions {
@@ -119,6 +125,10 @@ struct CheckArgs {
     /// Print findings only, no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// The clock of time-dependent checks (a start time in the past), as epoch seconds;
+    /// overrides flowc.toml's `now`. Without either, those checks are off.
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    now: Option<i64>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 }
@@ -206,6 +216,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Example(args) => example(args),
         Command::Schema { cmd } => schema_cmd::run(cmd),
         Command::Functions { cmd } => functions(cmd),
+        Command::Flowspec { cmd } => flowspec_cmd::run(cmd),
         Command::Init(args) => init(args),
     }
 }
@@ -270,8 +281,16 @@ fn check(args: CheckArgs) -> ExitCode {
             source.with_settings(settings)
         })
         .collect();
-    let session = flowc_cli::session();
+    let mut checker = Checker { now: args.now, ..Checker::default() };
     let mut reports = std::mem::take(&mut configs.broken);
+    // Flow specs from every flowc.toml of the run, each file loaded once.
+    let mut spec_files: Vec<PathBuf> =
+        sources.iter().filter_map(|s| s.settings.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
+    spec_files.sort();
+    spec_files.dedup();
+    for e in checker.flowspecs.load_files(&spec_files) {
+        reports.push(FileReport { name: e.path.display().to_string(), text: e.text, diagnostics: e.diagnostics });
+    }
     let fail_on = args.fail_on.or_else(|| {
         let config = sources.iter().find_map(|s| s.settings.config.clone())?;
         Some(match config.lint.fail_on? {
@@ -279,7 +298,7 @@ fn check(args: CheckArgs) -> ExitCode {
             flowc_check::config::FailOn::Error => FailOn::Error,
         })
     });
-    reports.extend(flowc_cli::check_all(&session, &sources));
+    reports.extend(flowc_cli::check_all(&checker, &sources));
     let mut out = String::new();
     match args.format {
         Format::Human => {
@@ -410,7 +429,7 @@ fn example(args: ExampleArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let source = Source::text(flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE.into(), "example");
-    let reports = flowc_cli::check_all(&flowc_cli::session(), &[source]);
+    let reports = flowc_cli::check_all(&Checker::default(), &[source]);
     out!("{}", flowc_cli::EXAMPLE);
     let mut out = String::new();
     for report in &reports {

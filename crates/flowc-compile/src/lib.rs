@@ -1,4 +1,12 @@
 //! From a checked flow file to request bodies: validation against the flow spec's own JSON
 //! Schemas, cross-object checks, and compilation of the four bodies and the request plan.
 
+pub mod bodies;
+pub mod curl;
+pub mod flowspec;
 pub mod json;
+pub mod ordered;
+pub mod output;
+pub mod plan;
+mod schemas;
+pub mod validate;

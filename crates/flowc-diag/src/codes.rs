@@ -20,6 +20,8 @@ pub enum Phase {
     Check,
     /// Validating a flow against its flow spec; cross-object checks.
     Flow,
+    /// Building the request bodies.
+    Compile,
 }
 
 impl Phase {
@@ -31,6 +33,7 @@ impl Phase {
             Phase::Config => "config",
             Phase::Check => "check",
             Phase::Flow => "flow",
+            Phase::Compile => "compile",
         }
     }
 }
@@ -204,6 +207,39 @@ registry! {
     UnknownSourceType = 325 as "F325", "unknown-source-type", Check, Warning,
         "a column declared with a type flowc does not know";
     // Flow (4xx): the flow against its flow spec, and across the four objects.
+    UnknownFlowSpec = 400 as "F400", "unknown-flow-spec", Flow, Error,
+        "the flow block names a flow spec (or version) that no built-in or loaded flow spec file has";
+    InvalidFlowSpecFile = 401 as "F401", "invalid-flow-spec-file", Flow, Error,
+        "a flow spec file is not a `GET /flowSpecs` response: bad JSON, no id/name/version, or an invalid schema";
+    ScheduleInvalid = 402 as "F402", "schedule-invalid", Flow, Error,
+        "the schedule params break the flow spec's `scheduleSpec` schema";
+    TransformationInvalid = 403 as "F403", "transformation-invalid", Flow, Error,
+        "a transformation's params (the delta block's Copy, the mapping's Mapping) break the flow spec's `transformationSpec` schema";
+    OptionsInvalid = 404 as "F404", "options-invalid", Flow, Error,
+        "the options break the flow spec's `optionSpec` schema";
+    UnknownParam = 405 as "F405", "unknown-param", Flow, Warning,
+        "a schedule or options key that the flow spec's schema does not define";
+    SourceSpecNotAccepted = 406 as "F406", "source-spec-not-accepted", Flow, Error,
+        "the source connection spec is not among the flow spec's `sourceConnectionSpecIds`";
+    TargetSpecNotAccepted = 407 as "F407", "target-spec-not-accepted", Flow, Error,
+        "the target connection spec is not the data lake's, or not among the flow spec's `targetConnectionSpecIds`";
+    NoMappingTransformation = 408 as "F408", "no-mapping-transformation", Flow, Error,
+        "the flow has no mapping, or its flow spec no `Mapping` transformation (server error 1370)";
+    DeltaColumnInvalid = 409 as "F409", "delta-column-invalid", Flow, Error,
+        "the delta column is not a source column, or not of a date or date-time type";
+    StartTimeInMilliseconds = 410 as "F410", "start-time-in-milliseconds", Flow, Error,
+        "`startTime` is a 13-digit epoch in milliseconds; schedules take epoch seconds";
+    StartTimeInPast = 411 as "F411", "start-time-in-past", Flow, Warning,
+        "`startTime` is before the clock given with `--now` or flowc.toml's `now` (server error 1360)";
+    SchemaMismatch = 412 as "F412", "schema-mismatch", Flow, Error,
+        "the mapping set's target schema is not the target connection's schema (id and version; server error 1425)";
+    // Compile (5xx): building request bodies.
+    MissingSetting = 500 as "F500", "missing-setting", Compile, Error,
+        "a setting that a request body needs is missing (a new connection's ids, the target schema, the flow's name)";
+    IncompleteFlow = 501 as "F501", "incomplete-flow", Compile, Error,
+        "a `flow` block without a `source`, `target` or `mapping` block";
+    IgnoredSetting = 502 as "F502", "ignored-setting", Compile, Warning,
+        "a setting that no request uses (a create setting of an existing connection, `table` of a file source)";
 }
 
 impl Serialize for Code {

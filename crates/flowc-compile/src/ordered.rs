@@ -1,0 +1,212 @@
+//! JSON whose objects keep the order their keys were put in.
+//!
+//! The workspace's `serde_json` sorts object keys (its `preserve_order` feature is off, and
+//! turning it on would change every other crate's output). The request bodies are built as
+//! [`Node`]s instead, so the files flowc writes read in the order the platform documents
+//! (`name`, `description`, ... `connectionSpec`), and convert to `serde_json::Value` for
+//! callers. Same input, same bytes: nothing here depends on hashing or on the clock.
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Number, Value};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    /// Keys in insertion order; a key appears once.
+    Object(Vec<(String, Node)>),
+}
+
+impl Node {
+    pub fn object() -> Node {
+        Node::Object(Vec::new())
+    }
+
+    pub fn str(s: impl Into<String>) -> Node {
+        Node::String(s.into())
+    }
+
+    /// Sets `key`: replaces its value in place when present, else appends it.
+    pub fn set(&mut self, key: &str, value: Node) {
+        let Node::Object(entries) = self else { panic!("Node::set on a non-object") };
+        match entries.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value,
+            None => entries.push((key.to_owned(), value)),
+        }
+    }
+
+    /// `set`, chained.
+    pub fn with(mut self, key: &str, value: Node) -> Node {
+        self.set(key, value);
+        self
+    }
+
+    /// `set` when there is a value.
+    pub fn with_opt(mut self, key: &str, value: Option<Node>) -> Node {
+        if let Some(value) = value {
+            self.set(key, value);
+        }
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(n.clone()),
+            Node::String(s) => Value::String(s.clone()),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_value())).collect()),
+        }
+    }
+
+    /// From a `serde_json::Value` (its keys in the order that map iterates them).
+    pub fn from_value(value: &Value) -> Node {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(*b),
+            Value::Number(n) => Node::Number(n.clone()),
+            Value::String(s) => Node::String(s.clone()),
+            Value::Array(items) => Node::Array(items.iter().map(Node::from_value).collect()),
+            Value::Object(map) => Node::Object(map.iter().map(|(k, v)| (k.clone(), Node::from_value(v))).collect()),
+        }
+    }
+
+    /// Pretty-printed with two-space indents (serde_json's layout) and a final newline.
+    pub fn to_pretty(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("JSON nodes always serialize");
+        text.push('\n');
+        text
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Null => s.serialize_unit(),
+            Node::Bool(b) => s.serialize_bool(*b),
+            Node::Number(n) => n.serialize(s),
+            Node::String(v) => s.serialize_str(v),
+            Node::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Node::Object(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+        Ok(Node::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+        Ok(Node::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Node, E> {
+        Ok(Number::from_f64(n).map_or(Node::Null, Node::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(Node::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(Node::String(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        // A repeated key keeps its first position and its last value, as serde_json does.
+        let mut node = Node::object();
+        while let Some((k, v)) = map.next_entry::<String, Node>()? {
+            node.set(&k, v);
+        }
+        Ok(node)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_keep_insertion_order_and_print_like_serde_json() {
+        let node = Node::object().with("z", Node::str("last")).with("a", Node::Number(1.into()));
+        assert_eq!(node.to_pretty(), "{\n  \"z\": \"last\",\n  \"a\": 1\n}\n");
+        assert_eq!(node.to_value(), serde_json::json!({"a": 1, "z": "last"}));
+    }
+
+    #[test]
+    fn parsing_keeps_the_file_order() {
+        let node: Node = serde_json::from_str(r#"{"b": [1, 2.5, null], "a": {"y": true, "x": "s"}, "b": 0}"#).unwrap();
+        assert_eq!(serde_json::to_string(&node).unwrap(), r#"{"b":0,"a":{"y":true,"x":"s"}}"#);
+    }
+}
