@@ -74,7 +74,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for command in ["check", "fmt", "explain", "example"] {
+    for command in ["check", "fmt", "explain", "example", "build", "init", "schema", "functions", "flowspec"] {
         let out = flowc(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{command} --help");
         assert!(stdout(&out).contains("Usage: flowc"), "{command}: {}", stdout(&out));
@@ -196,8 +196,14 @@ fn explain_prints_the_explanation_and_lists_codes() {
 #[test]
 fn the_example_runs_with_nothing_to_prepare() {
     let out = flowc(&["example"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("checked 1 file: no problems"), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains("checked 1 file: no problems"), "{}", stderr(&out));
+    // It prints the request bodies the example compiles to.
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON bundle");
+    assert_eq!(bundle["sourceConnection"]["params"]["tableName"], "PayPal.Catalog_Products");
+    assert_eq!(bundle["flow"]["flowSpec"]["id"], "14518937-270c-4525-bdec-c2ba7cce3860");
+    assert_eq!(bundle["flow"]["scheduleParams"]["interval"], 15);
+    assert_eq!(bundle["plan"]["requests"].as_array().map(Vec::len), Some(4));
     let dir = temp_dir("example");
     let out = flowc(&["example", "--write", dir.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0));
@@ -379,4 +385,34 @@ fn many_findings_are_capped_per_file() {
     assert_eq!(diagnostics.len(), flowc_check::MAX_DIAGNOSTICS);
     let last = diagnostics.last().expect("one");
     assert!(last["notes"].to_string().contains("more diagnostics of this file are not shown"), "{last}");
+}
+
+#[test]
+fn build_writes_the_bodies_atomically_and_nothing_when_a_file_has_an_error() {
+    let dir = temp_dir("build");
+    let out = flowc(&["build", "fixtures/compile/payments/dataflow.flow", "-o", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    for name in ["source-connection.json", "target-connection.json", "mapping-set.json", "flow.json", "plan.json"] {
+        let written = std::fs::read(dir.join("dataflow").join(name)).expect("written");
+        let expected = std::fs::read(common::root().join("fixtures/compile/payments").join(name)).expect("golden");
+        assert_eq!(written, expected, "{name} differs from the golden file");
+    }
+    // A file with an error among the inputs: nothing at all is written.
+    let empty = temp_dir("build-refused");
+    let out = flowc(&[
+        "build",
+        "fixtures/compile/payments/dataflow.flow",
+        "fixtures/diagnostics/F402/minute-below-minimum.flow",
+        "-o",
+        empty.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&empty).expect("dir").count(), 0, "nothing may be written");
+    // `-o -` prints one bundle, byte-identical across runs.
+    let a = flowc(&["build", "fixtures/compile/payments/dataflow.flow", "-o", "-"]);
+    let b = flowc(&["build", "fixtures/compile/payments/dataflow.flow", "-o", "-", "--dialect", "current"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+    let bundle: serde_json::Value = serde_json::from_slice(&a.stdout).expect("JSON");
+    assert_eq!(bundle["mappingSet"]["mappings"][0]["sourceType"], "ATTRIBUTE");
 }

@@ -65,27 +65,12 @@ pub struct BuildArgs {
 }
 
 /// Builds the files. `check` runs every check on the files and returns their reports (one
-/// per file, in order, then any for files they refer to). Flow specs are resolved from the
-/// built-in catalog; [`run_with`] takes another resolver.
-pub fn run(args: BuildArgs, check: impl Fn(&[PathBuf]) -> Vec<FileReport>) -> ExitCode {
-    let catalog = FlowSpecCatalog::builtin();
-    run_with(args, check, |file| resolve_flow_spec(file, &catalog))
-}
-
-/// The flow spec of a file with a `flow` block, resolved by `catalog`; CRMToAEP otherwise
-/// (a mapping file has no flow, so its flow spec is not used).
-pub fn resolve_flow_spec(file: &File, catalog: &FlowSpecCatalog) -> Result<FlowSpecRef, Diagnostic> {
-    if !file.blocks.iter().any(|b| b.kind == BlockKind::Flow) {
-        return Ok(FlowSpecRef::default());
-    }
-    let spec = flowc_compile::validate::resolve(file, catalog)?;
-    Ok(FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() })
-}
-
-/// [`run`] with a flow spec resolver.
-pub fn run_with(
+/// per file, in order, then any for files they refer to); `resolve` gives a file's flow spec
+/// (see [`resolve_flow_spec`]) from the catalog the checks used, so that flow specs loaded
+/// from flowc.toml apply to the build too.
+pub fn run(
     args: BuildArgs,
-    check: impl Fn(&[PathBuf]) -> Vec<FileReport>,
+    check: impl FnOnce(&[PathBuf]) -> Vec<FileReport>,
     resolve: impl Fn(&File) -> Result<FlowSpecRef, Diagnostic>,
 ) -> ExitCode {
     let to_stdout = args.output.as_os_str() == "-";
@@ -221,6 +206,16 @@ pub fn run_with(
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
     ExitCode::SUCCESS
+}
+
+/// The flow spec of a file with a `flow` block, resolved by `catalog`; CRMToAEP otherwise
+/// (a mapping file has no flow, so its flow spec is not used).
+pub fn resolve_flow_spec(file: &File, catalog: &FlowSpecCatalog) -> Result<FlowSpecRef, Diagnostic> {
+    if !file.blocks.iter().any(|b| b.kind == BlockKind::Flow) {
+        return Ok(FlowSpecRef::default());
+    }
+    let spec = flowc_compile::validate::resolve(file, catalog)?;
+    Ok(FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() })
 }
 
 fn failing(reports: &[FileReport], deny_warnings: bool) -> bool {

@@ -1,3 +1,4 @@
+mod build_cmd;
 mod flowspec_cmd;
 mod schema_cmd;
 
@@ -30,9 +31,11 @@ enum Command {
     Check(CheckArgs),
     /// Rewrite flow files in the canonical layout (see docs/format.md).
     Fmt(FmtArgs),
+    /// Compile flow files into request bodies and the plan that sends them (docs/build.md).
+    Build(build_cmd::BuildArgs),
     /// Explain a diagnostic code, with an example.
     Explain(ExplainArgs),
-    /// Print the embedded example dataflow and check it; nothing to prepare.
+    /// Check the embedded example dataflow and print the request bodies it compiles to.
     Example(ExampleArgs),
     /// Inspect a target XDM schema: its paths and fields.
     Schema {
@@ -212,6 +215,7 @@ fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Fmt(args) => fmt(args),
+        Command::Build(args) => build(args),
         Command::Explain(args) => explain(args),
         Command::Example(args) => example(args),
         Command::Schema { cmd } => schema_cmd::run(cmd),
@@ -267,30 +271,16 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(files) => files,
         Err(code) => return code,
     };
-    let mut configs = Configs::default();
     let sources: Vec<Source> = files
         .into_iter()
         .zip(&inputs)
-        .map(|((name, bytes), input)| {
-            let source = match input {
-                Input::File(_) => Source::file(&name, bytes),
-                // Relative paths in standard input start where flowc runs.
-                Input::Stdin => Source::text(&name, bytes, ""),
-            };
-            let settings = configs.settings_for(if source.dir.as_os_str().is_empty() { Path::new(".") } else { &source.dir });
-            source.with_settings(settings)
+        .map(|((name, bytes), input)| match input {
+            Input::File(_) => Source::file(&name, bytes),
+            // Relative paths in standard input start where flowc runs.
+            Input::Stdin => Source::text(&name, bytes, ""),
         })
         .collect();
-    let mut checker = Checker { now: args.now, ..Checker::default() };
-    let mut reports = std::mem::take(&mut configs.broken);
-    // Flow specs from every flowc.toml of the run, each file loaded once.
-    let mut spec_files: Vec<PathBuf> =
-        sources.iter().filter_map(|s| s.settings.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
-    spec_files.sort();
-    spec_files.dedup();
-    for e in checker.flowspecs.load_files(&spec_files) {
-        reports.push(FileReport { name: e.path.display().to_string(), text: e.text, diagnostics: e.diagnostics });
-    }
+    let (checker, sources, mut reports) = prepare(sources, args.now);
     let fail_on = args.fail_on.or_else(|| {
         let config = sources.iter().find_map(|s| s.settings.config.clone())?;
         Some(match config.lint.fail_on? {
@@ -428,17 +418,32 @@ fn example(args: ExampleArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    // Check the example, then compile it and print the request bodies it becomes.
+    let checker = Checker::default();
     let source = Source::text(flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE.into(), "example");
-    let reports = flowc_cli::check_all(&Checker::default(), &[source]);
-    out!("{}", flowc_cli::EXAMPLE);
+    let reports = flowc_cli::check_all(&checker, &[source]);
     let mut out = String::new();
     for report in &reports {
         render::human(report, style(ColorChoice::Auto), &mut out);
     }
-    out!("{out}");
-    outln!("\n{}", render::summary(&reports));
-    let clean = reports.iter().all(|r| r.diagnostics.is_empty());
-    ExitCode::from(if clean { 0 } else { FINDINGS })
+    eprint!("{out}");
+    eprintln!("{}", render::summary(&reports));
+    if reports.iter().any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error)) {
+        return ExitCode::from(FINDINGS);
+    }
+    let parsed = flowc_syntax::parse(flowc_cli::EXAMPLE);
+    let flow_spec = match build_cmd::resolve_flow_spec(&parsed.file, &checker.flowspecs) {
+        Ok(spec) => spec,
+        Err(_) => return internal("the embedded example names an unknown flow spec"),
+    };
+    let options = flowc_compile::bodies::CompileOptions { flow_spec, ..Default::default() };
+    match flowc_compile::bodies::compile(&parsed.file, flowc_cli::EXAMPLE, Path::new("example"), &options) {
+        Ok(compiled) => {
+            out!("{}", compiled.bundle_text());
+            ExitCode::SUCCESS
+        }
+        Err(problems) => internal(format!("the embedded example does not compile: {problems:?}")),
+    }
 }
 
 fn init(args: InitArgs) -> ExitCode {
@@ -525,4 +530,45 @@ fn functions(cmd: FunctionsCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Sources with the flowc.toml of their folder, and the checker with every configured flow
+/// spec loaded; problems of the configuration files themselves come back as reports.
+fn prepare(sources: Vec<Source>, now: Option<i64>) -> (Checker, Vec<Source>, Vec<FileReport>) {
+    let mut checker = Checker { now, ..Checker::default() };
+    let mut configs = Configs::default();
+    let sources: Vec<Source> = sources
+        .into_iter()
+        .map(|source| {
+            let dir = if source.dir.as_os_str().is_empty() { PathBuf::from(".") } else { source.dir.clone() };
+            let settings = configs.settings_for(&dir);
+            source.with_settings(settings)
+        })
+        .collect();
+    let mut reports = std::mem::take(&mut configs.broken);
+    let mut spec_files: Vec<PathBuf> =
+        sources.iter().filter_map(|s| s.settings.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
+    spec_files.sort();
+    spec_files.dedup();
+    for e in checker.flowspecs.load_files(&spec_files) {
+        reports.push(FileReport { name: e.path.display().to_string(), text: e.text, diagnostics: e.diagnostics });
+    }
+    (checker, sources, reports)
+}
+
+fn build(args: build_cmd::BuildArgs) -> ExitCode {
+    let sources: Vec<Source> = args
+        .files
+        .iter()
+        .map(|path| Source::file(&path.display().to_string(), std::fs::read(path).unwrap_or_default()))
+        .collect();
+    let (checker, sources, mut reports) = prepare(sources, None);
+    build_cmd::run(
+        args,
+        |_| {
+            reports.extend(flowc_cli::check_all(&checker, &sources));
+            reports
+        },
+        |file| build_cmd::resolve_flow_spec(file, &checker.flowspecs),
+    )
 }

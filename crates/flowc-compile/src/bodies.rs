@@ -297,6 +297,14 @@ fn open_settings(block: &Block) -> Node {
 /// The target schema file, read once: its `$id` and `version`, or why it cannot be had.
 type SchemaFile = Result<(Option<String>, Option<String>), String>;
 
+/// The two members of a schema file that the bodies use; the rest is skipped unparsed.
+#[derive(serde::Deserialize)]
+struct SchemaHead {
+    #[serde(rename = "$id")]
+    id: Option<String>,
+    version: Option<Value>,
+}
+
 struct Cx<'a> {
     src: &'a str,
     dir: &'a Path,
@@ -499,11 +507,8 @@ impl Cx<'_> {
             let full = self.dir.join(&path);
             let read = std::fs::read_to_string(&full)
                 .map_err(|e| format!("`{path}` cannot be read: {e}"))
-                .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| format!("`{path}` is not valid JSON: {e}")))
-                .map(|v| {
-                    let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-                    (text("$id"), text("version"))
-                });
+                .and_then(|text| serde_json::from_str::<SchemaHead>(&text).map_err(|e| format!("`{path}` is not valid JSON: {e}")))
+                .map(|head| (head.id, head.version.and_then(|v| v.as_str().map(str::to_owned))));
             self.schema_file = Some(read);
         }
         self.schema_file.as_ref()

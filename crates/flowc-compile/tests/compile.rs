@@ -470,7 +470,7 @@ fn file_sources_need_a_format_and_ignore_a_table() {
 #[test]
 fn an_unreadable_columns_file_fails_the_build() {
     let src = "flow {\n  name = \"f\"\n}\n\nsource {\n  connection_spec = \"c\"\n  base_connection = \"b\"\n  table = \"T\"\n  columns from \"no-such-file.json\"\n}\n\ntarget {\n  schema = \"s\"\n  dataset = \"d\"\n}\n\nmapping {\n  _id = a\n}\n";
-    let err = compile_text(src).err().expect("an error");
+    let err = compile_text(src).expect_err("an error");
     assert_eq!(err.len(), 1);
     assert_eq!(err[0].code.as_str(), "F324");
     assert!(err[0].message.contains("no such file"), "{}", err[0].message);
