@@ -71,7 +71,8 @@ def main():
         text = "\n".join([
             f"# corpus file {n}",
             "source {", "  columns {", *columns, "  }", "}", "",
-            "target {", f"  xdm_dir = \"{xdm}\"", f"  class = \"{CLASS}\"",
+            "target {", "  schema = \"https://ns.adobe.com/acme/schemas/corpus\"",
+            f"  xdm_dir = \"{xdm}\"", f"  class = \"{CLASS}\"",
             "  field_groups = [" + ", ".join(f'"{g}"' for g in FIELD_GROUPS) + "]", "}", "",
             "mapping {", *entries, "}", "",
         ])
