@@ -4,6 +4,7 @@
 use flowc_diag::{Diagnostic, LineIndex, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
+use std::sync::Arc;
 
 /// The version of the JSON output's shape (see docs/json-output.md).
 pub const JSON_VERSION: u32 = 1;
@@ -23,7 +24,7 @@ impl FileReport {
 
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: NamedSource<Arc<str>>,
     help: Option<String>,
 }
 
@@ -88,10 +89,12 @@ pub struct Style {
 pub fn human(report: &FileReport, style: Style, out: &mut String) {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    // One shared copy of the text for all of a file's diagnostics.
+    let text: Arc<str> = Arc::from(report.text.as_str());
     for d in &report.diagnostics {
         let r = Report {
             diagnostic: d,
-            source: NamedSource::new(&report.name, report.text.clone()),
+            source: NamedSource::new(&report.name, text.clone()),
             help: d.help.clone(),
         };
         if handler.render_report(out, &r).is_err() {
