@@ -84,7 +84,7 @@ fn check_error_fixture(path: &std::path::Path) {
 
 #[test]
 fn syntax_error_fixtures_report_the_expected_codes_and_positions() {
-    insta::glob!("../fixtures/syntax/err", "*.flow", |path| check_error_fixture(path));
+    insta::glob!("../fixtures/syntax/err", "*.flow", check_error_fixture);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn diagnostic_fixtures_report_the_expected_codes_and_positions() {
     if !any_flow {
         return;
     }
-    insta::glob!("../fixtures/diagnostics", "*/*.flow", |path| check_error_fixture(path));
+    insta::glob!("../fixtures/diagnostics", "*/*.flow", check_error_fixture);
 }
 
 #[test]

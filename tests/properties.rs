@@ -207,7 +207,10 @@ fn check(src: &str, dir: &std::path::Path) -> Vec<flowc_diag::Diagnostic> {
 
 /// The leaves of a fixture schema that a mapping can write on its own: scalars outside
 /// arrays, whose object has no required field; and the root's required fields.
-fn schema_leaves(file: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// `(path, XDM type)` pairs.
+type Leaves = Vec<(String, String)>;
+
+fn schema_leaves(file: &str) -> (Leaves, Leaves) {
     let loaded = flowc_schema::load_registry_file(common::root().join("fixtures/schema").join(file));
     let index = loaded.index.expect("fixture schema loads");
     let with_required: std::collections::HashSet<String> = index

@@ -314,11 +314,11 @@ fn constraints(field: &Field, expr: &Expr, number: Option<f64>, diagnostics: &mu
     let mut problems: Vec<(String, Option<String>)> = Vec::new();
     match &expr.kind {
         ExprKind::String(s) => {
-            if let Some(values) = &c.enum_values {
-                if !values.iter().any(|v| v.as_str() == Some(s)) {
-                    let valid: Vec<String> = values.iter().take(12).map(|v| v.to_string()).collect();
-                    problems.push((format!("`{}` allows only {}", field.path, valid.join(", ")), None));
-                }
+            if let Some(values) = &c.enum_values
+                && !values.iter().any(|v| v.as_str() == Some(s))
+            {
+                let valid: Vec<String> = values.iter().take(12).map(|v| v.to_string()).collect();
+                problems.push((format!("`{}` allows only {}", field.path, valid.join(", ")), None));
             }
             let len = s.chars().count() as u64;
             if let Some(min) = c.min_length.filter(|&m| len < m) {
@@ -415,20 +415,22 @@ fn duplicates_and_parents(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>
     for c in checked {
         let path = c.destination.as_str();
         for (i, ch) in path.char_indices().rev() {
-            if (ch == '.' || ch == '[') && i > 0 && !path[..i].ends_with('\\') {
-                if let Some(parent) = first.get(&path[..i]) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::ParentAndChild,
-                            c.entry.destination.span,
-                            format!("`{}` is mapped, and so is its parent `{}`", c.entry.destination.display(), parent.entry.destination.display()),
-                        )
-                        .with_label("child")
-                        .with_secondary(parent.entry.destination.span, "parent mapped here")
-                        .with_help("map either the whole object or its fields, not both"),
-                    );
-                    break;
-                }
+            if (ch == '.' || ch == '[')
+                && i > 0
+                && !path[..i].ends_with('\\')
+                && let Some(parent) = first.get(&path[..i])
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ParentAndChild,
+                        c.entry.destination.span,
+                        format!("`{}` is mapped, and so is its parent `{}`", c.entry.destination.display(), parent.entry.destination.display()),
+                    )
+                    .with_label("child")
+                    .with_secondary(parent.entry.destination.span, "parent mapped here")
+                    .with_help("map either the whole object or its fields, not both"),
+                );
+                break;
             }
         }
     }

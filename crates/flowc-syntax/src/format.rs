@@ -112,7 +112,7 @@ impl<'a> Printer<'a> {
         self.out.push_str(block.kind.keyword());
         let open = self.src[block.keyword.end..].find('{').map_or(block.keyword.end, |i| block.keyword.end + i);
         let close = block.span.end.saturating_sub(1);
-        let empty = block.items.is_empty() && !self.comments.get(self.next).is_some_and(|c| c.start < close);
+        let empty = block.items.is_empty() && self.comments.get(self.next).is_none_or(|c| c.start >= close);
         if empty {
             self.out.push_str(" {}");
             self.end_line(block.span.end);

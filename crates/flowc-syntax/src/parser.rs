@@ -1042,11 +1042,11 @@ impl<'s> Parser<'s> {
     fn postfix(&mut self) -> PResult<Expr> {
         let mut expr = self.primary()?;
         loop {
-            if let ExprKind::Path(path) = &mut expr.kind {
-                if self.path_step(path, true)? {
-                    expr.span = path.span;
-                    continue;
-                }
+            if let ExprKind::Path(path) = &mut expr.kind
+                && self.path_step(path, true)?
+            {
+                expr.span = path.span;
+                continue;
             }
             if self.is_punct(".") {
                 self.bump();
