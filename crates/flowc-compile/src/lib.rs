@@ -4,6 +4,7 @@
 pub mod bodies;
 pub mod curl;
 pub mod flowspec;
+pub mod import;
 pub mod json;
 pub mod ordered;
 pub mod output;
