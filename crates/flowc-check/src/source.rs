@@ -4,7 +4,7 @@
 
 use crate::catalog::Type;
 use flowc_diag::{Code, Diagnostic, Span};
-use flowc_syntax::ast::{Column, Columns, Path, SegmentKind};
+use flowc_syntax::ast::{Column, Path, SegmentKind};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -281,42 +281,26 @@ impl SourceModel {
 
 /// A path's lookup key: names joined by dots (dots inside names escaped), `[n]` as `[*]`.
 pub fn path_key(path: &Path) -> String {
-    let mut key = String::with_capacity(path.span.len());
-    for (i, segment) in path.segments.iter().enumerate() {
-        match &segment.kind {
-            SegmentKind::Field { name, .. } => {
-                if i > 0 {
-                    key.push('.');
-                }
-                key.push_str(&key_segment(name));
-            }
-            SegmentKind::Index(_) | SegmentKind::Each => key.push_str("[*]"),
-        }
-    }
-    key
+    key_of(path, false)
 }
 
 /// Like [`path_key`], but a `${a.b}` name counts as the path `a.b`.
 fn path_key_unquoted(path: &Path) -> String {
-    let mut key = String::new();
+    key_of(path, true)
+}
+
+fn key_of(path: &Path, quoted_is_path: bool) -> String {
+    let mut key = String::with_capacity(path.span.len());
     for (i, segment) in path.segments.iter().enumerate() {
         match &segment.kind {
             SegmentKind::Field { name, quoted } => {
                 if i > 0 {
                     key.push('.');
                 }
-                if *quoted { key.push_str(name) } else { key.push_str(&key_segment(name)) }
+                if *quoted && quoted_is_path { key.push_str(name) } else { key.push_str(&key_segment(name)) }
             }
             SegmentKind::Index(_) | SegmentKind::Each => key.push_str("[*]"),
         }
     }
     key
-}
-
-/// The columns a source block declares inline, or `None` for `columns from`.
-pub fn inline_columns(columns: &Columns) -> Option<&[Column]> {
-    match columns {
-        Columns::Inline { columns, .. } => Some(columns),
-        Columns::From { .. } => None,
-    }
 }
