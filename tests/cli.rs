@@ -416,3 +416,19 @@ fn build_writes_the_bodies_atomically_and_nothing_when_a_file_has_an_error() {
     let bundle: serde_json::Value = serde_json::from_slice(&a.stdout).expect("JSON");
     assert_eq!(bundle["mappingSet"]["mappings"][0]["sourceType"], "ATTRIBUTE");
 }
+
+#[test]
+fn flowspec_lists_the_builtin_spec_and_those_of_flowc_toml() {
+    let dir = temp_dir("flowspecs");
+    let mut spec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::root().join("fixtures/flowspecs/crm-to-aep.json")).expect("spec"))
+            .expect("JSON");
+    spec["id"] = "aaaaaaaa-270c-4525-bdec-c2ba7cce3860".into();
+    spec["name"] = "CustomToAEP".into();
+    std::fs::write(dir.join("custom.json"), serde_json::json!({ "items": [spec] }).to_string()).expect("write");
+    std::fs::write(dir.join("flowc.toml"), "flowspecs = [\"custom.json\"]\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_flowc")).args(["flowspec", "list"]).current_dir(&dir).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list = stdout(&out);
+    assert!(list.contains("CRMToAEP") && list.contains("CustomToAEP"), "{list}");
+}

@@ -13,7 +13,6 @@ use flowc_diag::LineIndex;
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum FlowspecCommand {
@@ -36,14 +35,8 @@ pub enum FlowspecCommand {
     },
 }
 
-pub fn run(cmd: FlowspecCommand) -> ExitCode {
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    ExitCode::from(run_with(cmd, &[], &mut stdout.lock(), &mut stderr.lock()))
-}
-
-/// `run` with more flow spec files (flowc.toml's `flowspecs`, read before `--file`) and its
-/// output streams given, for tests. Write errors (a closed pipe) are ignored.
+/// Runs the command with the flow spec files of flowc.toml (`flowspecs`, read before
+/// `--file`) and the output streams given. Write errors (a closed pipe) are ignored.
 pub fn run_with(cmd: FlowspecCommand, configured: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let (files, wanted) = match cmd {
         FlowspecCommand::List { file } => (file, None),

@@ -220,7 +220,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Example(args) => example(args),
         Command::Schema { cmd } => schema_cmd::run(cmd),
         Command::Functions { cmd } => functions(cmd),
-        Command::Flowspec { cmd } => flowspec_cmd::run(cmd),
+        Command::Flowspec { cmd } => flowspec(cmd),
         Command::Init(args) => init(args),
     }
 }
@@ -571,4 +571,20 @@ fn build(args: build_cmd::BuildArgs) -> ExitCode {
         },
         |file| build_cmd::resolve_flow_spec(file, &checker.flowspecs),
     )
+}
+
+/// `flowc flowspec`: the built-in flow specs, those of the current folder's flowc.toml, and
+/// `--file`s.
+fn flowspec(cmd: flowspec_cmd::FlowspecCommand) -> ExitCode {
+    let mut configs = Configs::default();
+    let settings = configs.settings_for(Path::new("."));
+    if !configs.broken.is_empty() {
+        let mut out = String::new();
+        configs.broken.iter().for_each(|r| render::human(r, style(ColorChoice::Auto), &mut out));
+        eprint!("{out}");
+        return ExitCode::from(FINDINGS);
+    }
+    let configured = settings.config.as_ref().map(|c| c.flowspecs.clone()).unwrap_or_default();
+    let code = flowspec_cmd::run_with(cmd, &configured, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    ExitCode::from(code)
 }
