@@ -15,6 +15,15 @@
 //! translates the pattern into `fancy-regex` syntax with Java's meaning (`\d` is ASCII,
 //! `\p{Alpha}` is POSIX, `\Q…\E` quotes, named groups become numbered ones, …); the translation
 //! is then compiled by `fancy-regex` as a last check.
+//!
+//! Known differences from Java, all about matching (`find`/`matches_fully`) unless said:
+//! `$` is the end of the text (Java also matches before a final line break) and `.` excludes
+//! only `\n`; `(?i)` folds Unicode case (Java folds ASCII unless `u` is set); `\X`, `\b{g}` and
+//! `\N{name}` are approximated and Unicode blocks (`\p{InGreek}`) are not checked; `(?U)`
+//! leaves the POSIX classes ASCII; a pattern too big for the engine (`a{100000}`) is reported
+//! valid and cannot be matched. In checking: a few script-name spellings Java rejects pass,
+//! and a quantified zero-width group nested in a non-capturing group (`(?:(?=a))*`) is
+//! reported although Java accepts it.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
