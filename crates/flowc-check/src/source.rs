@@ -27,33 +27,40 @@ pub struct SourceModel {
     by_key: HashMap<String, usize>,
 }
 
-/// The type a source type name means; `None` for a name flowc does not know.
-pub fn source_type(name: &str) -> Option<Type> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "string" | "str" | "text" | "varchar" | "char" | "nvarchar" | "uuid" | "guid" => Type::String,
-        "integer" | "int" | "long" | "short" | "byte" | "bigint" | "smallint" | "tinyint" | "int32" | "int64" => {
-            Type::Integer
-        }
-        "number" | "double" | "float" | "decimal" | "numeric" | "real" | "money" => Type::Number,
-        "boolean" | "bool" | "bit" => Type::Boolean,
-        "date" | "datetime" | "date-time" | "timestamp" | "time" => Type::DateTime,
-        "object" | "struct" | "record" => Type::Object,
-        "map" => Type::Map,
-        "array" => Type::any_array(),
-        "any" => Type::Any,
-        _ => return None,
-    })
-}
-
-/// The XDM integer type a source integer type fits in, when the name tells.
-fn integer_width(name: &str) -> Option<&'static str> {
-    Some(match name.to_ascii_lowercase().as_str() {
+/// The XDM type a source type name is read as when a column does not say (`as ...`); `None`
+/// for a name flowc does not know. The one table of source type names: the checker's types
+/// and the compiler's column bodies both come from it.
+pub fn default_xdm_type(source_type: &str) -> Option<&'static str> {
+    Some(match source_type.to_ascii_lowercase().as_str() {
+        "string" | "str" | "text" | "varchar" | "char" | "nvarchar" | "uuid" | "guid" => "string",
         "long" | "bigint" | "int64" => "long",
         "int" | "integer" | "int32" => "int",
         "short" | "smallint" => "short",
         "byte" | "tinyint" => "byte",
+        "number" | "double" | "float" | "decimal" | "numeric" | "real" | "money" => "number",
+        "boolean" | "bool" | "bit" => "boolean",
+        "date" => "date",
+        "datetime" | "date-time" | "timestamp" => "date-time",
+        "object" | "struct" | "record" => "object",
+        "map" => "map",
+        "array" => "array",
         _ => return None,
     })
+}
+
+/// The type a source type name means; `None` for a name flowc does not know.
+pub fn source_type(name: &str) -> Option<Type> {
+    match name.to_ascii_lowercase().as_str() {
+        // A time of day has no XDM type of its own; `any` opts out of typing.
+        "time" => Some(Type::DateTime),
+        "any" => Some(Type::Any),
+        _ => default_xdm_type(name).and_then(xdm_type),
+    }
+}
+
+/// The XDM integer type a source integer type fits in, when the name tells.
+fn integer_width(name: &str) -> Option<&'static str> {
+    default_xdm_type(name).filter(|t| matches!(*t, "long" | "int" | "short" | "byte"))
 }
 
 /// The expression type a value read as this XDM type has.

@@ -13,7 +13,7 @@ use flowc_cli::render::{self, FileReport, Style};
 use flowc_diag::{Code, Severity};
 use flowc_check::catalog::Catalog;
 use flowc_cli::{Checker, Configs, Source};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -370,21 +370,10 @@ fn fmt(args: FmtArgs) -> ExitCode {
     ExitCode::from(if findings { FINDINGS } else { 0 })
 }
 
-/// Writes a sibling temporary file, then renames it over `path`: readers never see half a file.
+/// Readers never see half a file: the compiler's atomic write (a sibling temporary file,
+/// renamed over `path`).
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.flowc-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    flowc_compile::output::write_atomically(path, bytes, false)
 }
 
 fn explain(args: ExplainArgs) -> ExitCode {

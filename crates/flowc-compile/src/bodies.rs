@@ -703,29 +703,10 @@ fn source_kind(entry: &Entry) -> Kind {
     }
 }
 
-/// The XDM type a source type is read as when the column does not say (`as ...`).
-fn default_xdm_type(source_type: &str) -> Option<&'static str> {
-    Some(match source_type.to_ascii_lowercase().as_str() {
-        "string" | "str" | "text" | "varchar" | "char" | "nvarchar" | "uuid" | "guid" => "string",
-        "long" | "bigint" | "int64" => "long",
-        "int" | "integer" | "int32" => "int",
-        "short" | "smallint" => "short",
-        "byte" | "tinyint" => "byte",
-        "number" | "double" | "float" | "decimal" | "numeric" | "real" | "money" => "number",
-        "boolean" | "bool" | "bit" => "boolean",
-        "date" => "date",
-        "datetime" | "date-time" | "timestamp" => "date-time",
-        "object" | "struct" | "record" => "object",
-        "map" => "map",
-        "array" => "array",
-        _ => return None,
-    })
-}
-
 /// The JSON Schema fragment of one value of a column (an array's element), and the
 /// `meta:xdmType` that tells an XDM type JSON Schema cannot (`date-time`, `long`, `map`).
 fn value_fragment(column: &Column) -> (Node, Option<&'static str>) {
-    let declared = column.xdm_type.as_ref().map(|x| x.value.as_str()).or_else(|| default_xdm_type(&column.source_type.value));
+    let declared = column.xdm_type.as_ref().map(|x| x.value.as_str()).or_else(|| flowc_check::source::default_xdm_type(&column.source_type.value));
     let typed = |t: &str| Node::object().with("type", Node::str(t));
     let (mut node, meta) = match declared {
         _ if !column.children.is_empty() => (typed("object"), None),

@@ -485,31 +485,12 @@ fn xdm_name(fragment: &Map<String, Value>, meta: Option<&str>) -> Option<&'stati
     })
 }
 
-/// The XDM type a source type is read as without `as` (as `bodies` reads it).
-fn default_xdm_type(source_type: &str) -> Option<&'static str> {
-    Some(match source_type.to_ascii_lowercase().as_str() {
-        "string" | "str" | "text" | "varchar" | "char" | "nvarchar" | "uuid" | "guid" => "string",
-        "long" | "bigint" | "int64" => "long",
-        "int" | "integer" | "int32" => "int",
-        "short" | "smallint" => "short",
-        "byte" | "tinyint" => "byte",
-        "number" | "double" | "float" | "decimal" | "numeric" | "real" | "money" => "number",
-        "boolean" | "bool" | "bit" => "boolean",
-        "date" => "date",
-        "datetime" | "date-time" | "timestamp" => "date-time",
-        "object" | "struct" | "record" => "object",
-        "map" => "map",
-        "array" => "array",
-        _ => return None,
-    })
-}
-
 /// `source_type[ as xdm]` so that it reads as `xdm`.
 fn typed(source_type: &str, xdm: Option<&str>) -> Option<String> {
     if !is_word(source_type) {
         return None;
     }
-    match (default_xdm_type(source_type), xdm) {
+    match (flowc_check::source::default_xdm_type(source_type), xdm) {
         (d, x) if d == x => Some(source_type.to_owned()),
         (_, Some(x)) => Some(format!("{source_type} as {x}")),
         _ => None,
