@@ -22,6 +22,8 @@ pub enum Phase {
     Flow,
     /// Building the request bodies.
     Compile,
+    /// Reading request bodies from JSON (`flowc check` on JSON, `flowc import`).
+    Import,
 }
 
 impl Phase {
@@ -34,6 +36,7 @@ impl Phase {
             Phase::Check => "check",
             Phase::Flow => "flow",
             Phase::Compile => "compile",
+            Phase::Import => "import",
         }
     }
 }
@@ -240,6 +243,19 @@ registry! {
         "a `flow` block without a `source`, `target` or `mapping` block";
     IgnoredSetting = 502 as "F502", "ignored-setting", Compile, Warning,
         "a setting that no request uses (a create setting of an existing connection, `table` of a file source)";
+    // Import (6xx): request bodies read from JSON.
+    InvalidBodyJson = 600 as "F600", "invalid-body-json", Import, Error,
+        "a JSON file is not valid JSON (or not UTF-8)";
+    UnknownBody = 601 as "F601", "unknown-body", Import, Error,
+        "a JSON file is none of the request bodies flowc knows";
+    DuplicateBody = 602 as "F602", "duplicate-body", Import, Error,
+        "a second body of the same kind in one dataflow (two flows, two mapping sets, ...)";
+    ToleratedType = 603 as "F603", "tolerated-type", Import, Warning,
+        "a value of a type the platform accepts but the flow spec's schema does not (`\"interval\": \"30\"`)";
+    WrongJsonType = 604 as "F604", "wrong-json-type", Import, Error,
+        "a member of a request body has the wrong JSON type, or a mapping lacks its source or destination";
+    NotImported = 605 as "F605", "not-imported", Import, Warning,
+        "part of a body that a flowc file cannot carry, left out of the import";
 }
 
 impl Serialize for Code {
