@@ -1,5 +1,6 @@
-//! Which files a command works on: files as given, folders walked for `*.flow` (honouring
-//! `.gitignore`), glob patterns the shell did not expand, and `-` for standard input.
+//! Which files a command works on: files as given, folders walked for `*.flow` (and, for
+//! `flowc check`, `*.json` request bodies; honouring `.gitignore`), glob patterns the shell
+//! did not expand, and `-` for standard input.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,21 +15,34 @@ pub enum Input {
 pub struct Missing(pub String);
 
 pub fn collect(args: &[PathBuf]) -> Result<Vec<Input>, Missing> {
+    Ok(collect_with(args, false)?.0)
+}
+
+/// [`collect`], folders also walked for `*.json`; with the files named explicitly (as
+/// files or by a glob), which are reported even when they hold no request body.
+pub fn collect_with_json(args: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathBuf>), Missing> {
+    collect_with(args, true)
+}
+
+fn collect_with(args: &[PathBuf], json: bool) -> Result<(Vec<Input>, Vec<PathBuf>), Missing> {
     let mut files = Vec::new();
+    let mut explicit = Vec::new();
     let mut stdin = false;
     for arg in args {
         let text = arg.to_string_lossy();
         if text == "-" {
             stdin = true;
         } else if arg.is_dir() {
-            files.extend(walk(arg, None));
+            files.extend(walk(arg, None, json));
         } else if arg.is_file() {
             files.push(arg.clone());
+            explicit.push(arg.clone());
         } else if text.contains(['*', '?', '[']) {
             let found = glob(&text)?;
             if found.is_empty() {
                 return Err(Missing(format!("no file matches `{text}`")));
             }
+            explicit.extend(found.iter().cloned());
             files.extend(found);
         } else {
             return Err(Missing(format!("`{text}`: no such file or folder")));
@@ -40,11 +54,11 @@ pub fn collect(args: &[PathBuf]) -> Result<Vec<Input>, Missing> {
     if stdin {
         inputs.push(Input::Stdin);
     }
-    Ok(inputs)
+    Ok((inputs, explicit))
 }
 
 /// Folders honour `.gitignore`; a glob names files as the shell would, ignore files aside.
-fn walk(root: &Path, matcher: Option<&globset::GlobMatcher>) -> Vec<PathBuf> {
+fn walk(root: &Path, matcher: Option<&globset::GlobMatcher>, json: bool) -> Vec<PathBuf> {
     ignore::WalkBuilder::new(root)
         .require_git(false)
         .standard_filters(matcher.is_none())
@@ -55,7 +69,7 @@ fn walk(root: &Path, matcher: Option<&globset::GlobMatcher>) -> Vec<PathBuf> {
         .map(ignore::DirEntry::into_path)
         .filter(|p| match matcher {
             Some(m) => m.is_match(p),
-            None => p.extension().is_some_and(|e| e == "flow"),
+            None => p.extension().is_some_and(|e| e == "flow" || (json && e == "json")),
         })
         .collect()
 }
@@ -72,12 +86,12 @@ fn glob(pattern: &str) -> Result<Vec<PathBuf>, Missing> {
         .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
         .collect();
     let root = if literal.as_os_str().is_empty() { PathBuf::from(".") } else { literal };
-    let found = walk(&root, Some(&matcher));
+    let found = walk(&root, Some(&matcher), false);
     // A pattern like `*.flow` walked from `.` sees `./x.flow`: match without the `./`.
     if found.is_empty() && root == Path::new(".") {
         let relative = globset::Glob::new(&format!("./{pattern}")).map(|g| g.compile_matcher());
         if let Ok(m) = relative {
-            return Ok(walk(&root, Some(&m)));
+            return Ok(walk(&root, Some(&m), false));
         }
     }
     Ok(found)

@@ -1,6 +1,7 @@
 //! The flowc command line. The binary in `main.rs` parses arguments; what each command
 //! does lives here so the tests can drive the same code.
 
+pub mod bodies;
 pub mod inputs;
 pub mod render;
 pub mod sarif;
@@ -47,11 +48,16 @@ impl Checker {
     /// The flow's checks against its flow spec (none for a mapping alone), and what would
     /// keep its request bodies from being built.
     fn flow_checks(&self, file: &File, src: &str, dir: &Path, settings: &Settings) -> Vec<Diagnostic> {
+        self.flow_checks_with(&self.flowspecs, file, src, dir, settings)
+    }
+
+    /// [`Checker::flow_checks`] with other flow specs (a dataflow's own flow spec files).
+    fn flow_checks_with(&self, flowspecs: &FlowSpecCatalog, file: &File, src: &str, dir: &Path, settings: &Settings) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let mut flow_spec = FlowSpecRef::default();
         if validate::describes_flow(file) {
             let now = self.now.or_else(|| settings.config.as_ref().and_then(|c| c.now));
-            match validate::resolve(file, &self.flowspecs) {
+            match validate::resolve(file, flowspecs) {
                 Ok(spec) => {
                     out.extend(validate::validate(file, spec, now));
                     flow_spec = FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() };

@@ -12,6 +12,7 @@ use flowc_cli::inputs::{self, Input};
 use flowc_cli::render::{self, FileReport, Style};
 use flowc_diag::{Code, Severity};
 use flowc_check::catalog::Catalog;
+use flowc_cli::bodies::JsonInput;
 use flowc_cli::{Checker, Configs, Source};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,21 @@ enum Command {
     },
     /// Write a commented flowc.toml in the current folder (or DIR).
     Init(InitArgs),
+    /// Convert one dataflow's JSON request bodies (a folder, files, or a bundle file) into
+    /// a formatted flowc file.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// A folder holding the bodies, the body files, or a bundle file.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write the flowc file here (default: standard output).
+    #[arg(short, long, value_name = "FILE.flow")]
+    output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Never)]
+    color: ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -114,7 +130,8 @@ enum FailOn {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files, folders (searched for *.flow, honouring .gitignore), globs, or `-` for stdin.
+    /// Files, folders (searched for *.flow and JSON request bodies, honouring .gitignore),
+    /// globs, or `-` for stdin (JSON when --stdin-filename ends in .json).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     /// The name shown for standard input.
@@ -222,6 +239,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Functions { cmd } => functions(cmd),
         Command::Flowspec { cmd } => flowspec(cmd),
         Command::Init(args) => init(args),
+        Command::Import(args) => import(args),
     }
 }
 
@@ -263,32 +281,44 @@ fn read_all(inputs: &[Input], stdin_name: &str) -> Result<Vec<(String, Vec<u8>)>
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let inputs = match inputs::collect(&args.paths) {
-        Ok(inputs) => inputs,
+    let (inputs, explicit) = match inputs::collect_with_json(&args.paths) {
+        Ok(collected) => collected,
         Err(missing) => return usage(missing.0),
     };
     let files = match read_all(&inputs, &args.stdin_filename) {
         Ok(files) => files,
         Err(code) => return code,
     };
-    let sources: Vec<Source> = files
-        .into_iter()
-        .zip(&inputs)
-        .map(|((name, bytes), input)| match input {
-            Input::File(_) => Source::file(&name, bytes),
+    let mut sources = Vec::new();
+    let mut bodies = Vec::new();
+    for ((name, bytes), input) in files.into_iter().zip(&inputs) {
+        let path = match input {
+            Input::File(p) => Some(p),
+            Input::Stdin => None,
+        };
+        if name.ends_with(".json") {
+            let dir = path.and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
+            let explicit = path.is_none_or(|p| explicit.contains(p));
+            let settings = flowc_check::Settings::default();
+            bodies.push(JsonInput { name, path: path.cloned(), bytes, explicit, dir, settings });
+        } else if path.is_some() {
+            sources.push(Source::file(&name, bytes));
+        } else {
             // Relative paths in standard input start where flowc runs.
-            Input::Stdin => Source::text(&name, bytes, ""),
-        })
-        .collect();
-    let (checker, sources, mut reports) = prepare(sources, args.now);
+            sources.push(Source::text(&name, bytes, ""));
+        }
+    }
+    let (checker, sources, bodies, mut reports) = prepare(sources, bodies, args.now);
+    let bodies_config = bodies.iter().find_map(|b| b.settings.config.clone());
     let fail_on = args.fail_on.or_else(|| {
-        let config = sources.iter().find_map(|s| s.settings.config.clone())?;
+        let config = sources.iter().find_map(|s| s.settings.config.clone()).or_else(|| bodies_config.clone())?;
         Some(match config.lint.fail_on? {
             flowc_check::config::FailOn::Warning => FailOn::Warning,
             flowc_check::config::FailOn::Error => FailOn::Error,
         })
     });
     reports.extend(flowc_cli::check_all(&checker, &sources));
+    reports.extend(flowc_cli::bodies::check_all(&checker, bodies));
     let mut out = String::new();
     match args.format {
         Format::Human => {
@@ -523,26 +553,91 @@ fn functions(cmd: FunctionsCommand) -> ExitCode {
 
 /// Sources with the flowc.toml of their folder, and the checker with every configured flow
 /// spec loaded; problems of the configuration files themselves come back as reports.
-fn prepare(sources: Vec<Source>, now: Option<i64>) -> (Checker, Vec<Source>, Vec<FileReport>) {
+fn prepare(sources: Vec<Source>, bodies: Vec<JsonInput>, now: Option<i64>) -> (Checker, Vec<Source>, Vec<JsonInput>, Vec<FileReport>) {
     let mut checker = Checker { now, ..Checker::default() };
     let mut configs = Configs::default();
+    let mut settings_for = |dir: &Path| {
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_path_buf() };
+        configs.settings_for(&dir)
+    };
     let sources: Vec<Source> = sources
         .into_iter()
         .map(|source| {
-            let dir = if source.dir.as_os_str().is_empty() { PathBuf::from(".") } else { source.dir.clone() };
-            let settings = configs.settings_for(&dir);
+            let settings = settings_for(&source.dir);
             source.with_settings(settings)
         })
         .collect();
+    let bodies: Vec<JsonInput> = bodies.into_iter().map(|b| JsonInput { settings: settings_for(&b.dir), ..b }).collect();
     let mut reports = std::mem::take(&mut configs.broken);
-    let mut spec_files: Vec<PathBuf> =
-        sources.iter().filter_map(|s| s.settings.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
+    let configured = sources.iter().map(|s| &s.settings).chain(bodies.iter().map(|b| &b.settings));
+    let mut spec_files: Vec<PathBuf> = configured.filter_map(|s| s.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
     spec_files.sort();
     spec_files.dedup();
     for e in checker.flowspecs.load_files(&spec_files) {
         reports.push(FileReport { name: e.path.display().to_string(), text: e.text, diagnostics: e.diagnostics });
     }
-    (checker, sources, reports)
+    (checker, sources, bodies, reports)
+}
+
+/// `flowc import`: one dataflow's JSON bodies as a flowc file.
+fn import(args: ImportArgs) -> ExitCode {
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json")).collect(),
+                Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
+            };
+            files.sort();
+            inputs.extend(files.into_iter().map(|f| (f, false)));
+        } else if path.is_file() {
+            inputs.push((path.clone(), true));
+        } else {
+            return usage(format!("`{}`: no such file or folder", path.display()));
+        }
+    }
+    let mut bodies = Vec::new();
+    for (path, explicit) in inputs {
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = path.display().to_string();
+        bodies.push(JsonInput { name, path: Some(path), bytes, explicit, dir, settings: flowc_check::Settings::default() });
+    }
+    let (checker, _, bodies, config_reports) = prepare(Vec::new(), bodies, None);
+    let origin = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    let written_dir = match &args.output {
+        Some(out) => out.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::from("."),
+    };
+    let written_dir = if written_dir.as_os_str().is_empty() { PathBuf::from(".") } else { written_dir };
+    let imported = flowc_cli::bodies::import(&checker, &bodies, &origin, &written_dir);
+    let style = Style { color: matches!(args.color, ColorChoice::Always), width: 100 };
+    let mut shown = String::new();
+    for report in config_reports.iter().chain(&imported.reports).filter(|r| !r.diagnostics.is_empty()) {
+        render::human(report, style, &mut shown);
+    }
+    eprint!("{shown}");
+    let Some(text) = imported.text else {
+        if imported.reports.iter().all(|r| r.diagnostics.is_empty()) {
+            eprintln!("flowc: no request body in {origin}");
+        } else {
+            eprintln!("flowc: nothing imported: fix the errors above first");
+        }
+        return ExitCode::from(FINDINGS);
+    };
+    match &args.output {
+        Some(out) => {
+            if let Err(e) = flowc_compile::output::write_atomically(out, text.as_bytes(), false) {
+                return internal(format!("cannot write {}: {e}", out.display()));
+            }
+            eprintln!("flowc: wrote {}", out.display());
+        }
+        None => out!("{text}"),
+    }
+    ExitCode::SUCCESS
 }
 
 fn build(args: build_cmd::BuildArgs) -> ExitCode {
@@ -551,7 +646,7 @@ fn build(args: build_cmd::BuildArgs) -> ExitCode {
         .iter()
         .map(|path| Source::file(&path.display().to_string(), std::fs::read(path).unwrap_or_default()))
         .collect();
-    let (checker, sources, mut reports) = prepare(sources, None);
+    let (checker, sources, _, mut reports) = prepare(sources, Vec::new(), None);
     build_cmd::run(
         args,
         |_| {

@@ -94,6 +94,14 @@ pub fn recognize(value: &Value) -> Option<BodyKind> {
     None
 }
 
+/// Where a body was read: the index of its file among the dataflow's files, and the JSON
+/// pointer of the body in that file (`""`, or `/mappingSet` in a bundle).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyOrigin {
+    pub file: usize,
+    pub pointer: String,
+}
+
 /// The recognized bodies of one dataflow, and what the bodies do not carry. The bodies are
 /// held with their keys in the order they were read ([`Imported::add_json`]): `schedule`,
 /// `options` and nested columns are written in that order.
@@ -113,22 +121,28 @@ pub struct Imported {
     /// A JSON file holding the source connection body, relative to the written file:
     /// `columns from` it when the columns cannot be written inline exactly.
     pub columns_file: Option<String>,
+    /// Where each body was read (for bodies added with [`Imported::add_at`]).
+    pub origins: Vec<(BodyKind, BodyOrigin)>,
+    /// Values to write instead of the ones read, by body and JSON pointer: the
+    /// schema-correct form of a value the platform tolerates (`"interval": "30"` → `30`).
+    pub coercions: Vec<(BodyKind, String, Value)>,
 }
 
 impl Imported {
     /// Adds one body by its shape from its JSON text, keeping its keys' order.
     pub fn add_json(&mut self, text: &str) -> Result<BodyKind, String> {
-        let node: Node = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-        self.add_node(node)
+        let json = flowc_diag::json::parse(text).map_err(|e| format!("not valid JSON: {}", e.message))?;
+        self.add_at(Node::from_json(&json), BodyOrigin::default())
     }
 
     /// Adds one body by its shape; a bundle adds its members. Returns what it was. (A
     /// `serde_json::Value` does not keep its keys' order: prefer [`Imported::add_json`].)
     pub fn add(&mut self, value: Value) -> Result<BodyKind, String> {
-        self.add_node(Node::from_value(&value))
+        self.add_at(Node::from_value(&value), BodyOrigin::default())
     }
 
-    fn add_node(&mut self, value: Node) -> Result<BodyKind, String> {
+    /// Adds a body read at `origin`; a bundle adds its members, each at its own pointer.
+    pub fn add_at(&mut self, value: Node, origin: BodyOrigin) -> Result<BodyKind, String> {
         let kind = recognize(&value.to_value()).ok_or_else(|| "not a body flowc knows: no source connection, target connection, mapping set or flow shape".to_owned())?;
         let slot = match kind {
             BodyKind::SourceConnection => &mut self.source_connection,
@@ -143,7 +157,8 @@ impl Imported {
                         if matches!(member, Node::Null) || key == "plan" {
                             continue;
                         }
-                        self.add_node(member).map_err(|e| format!("`{key}`: {e}"))?;
+                        let at = BodyOrigin { file: origin.file, pointer: format!("{}/{key}", origin.pointer) };
+                        self.add_at(member, at).map_err(|e| format!("`{key}`: {e}"))?;
                     }
                 }
                 return Ok(kind);
@@ -153,8 +168,59 @@ impl Imported {
             return Err(format!("a second {}: one dataflow has one", kind.name()));
         }
         *slot = Some(value);
+        self.origins.push((kind, origin));
         Ok(kind)
     }
+
+    /// Where the body of `kind` was read.
+    pub fn origin(&self, kind: BodyKind) -> Option<&BodyOrigin> {
+        self.origins.iter().find(|(k, _)| *k == kind).map(|(_, o)| o)
+    }
+
+    fn coercion(&self, kind: BodyKind, pointer: &str) -> Option<&Value> {
+        self.coercions.iter().find(|(k, p, _)| *k == kind && p == pointer).map(|(_, _, v)| v)
+    }
+}
+
+/// A part of a written item that came from one JSON value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Bytes of [`Import::raw`].
+    pub range: std::ops::Range<usize>,
+    pub body: BodyKind,
+    pub pointer: String,
+    /// The text is the string value itself (a path or an expression kept verbatim), so an
+    /// offset inside it is an offset inside the JSON string.
+    pub verbatim: bool,
+}
+
+/// A written item (or block keyword) and the JSON member it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub range: std::ops::Range<usize>,
+    pub body: BodyKind,
+    /// `""` for a whole body (a block's keyword).
+    pub pointer: String,
+    pub parts: Vec<Part>,
+}
+
+/// Where in the bodies a span of the written text came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub body: BodyKind,
+    pub pointer: String,
+    /// At the member's key rather than its value.
+    pub key: bool,
+    /// Byte offsets inside the (decoded) string value, for a verbatim part.
+    pub inner: Option<(usize, usize)>,
+}
+
+/// Something the import changed or could not carry, and where it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub message: String,
+    pub body: BodyKind,
+    pub pointer: String,
 }
 
 /// A written flowc file and what the import changed or could not carry.
@@ -162,11 +228,35 @@ impl Imported {
 pub struct Import {
     /// Canonical flowc text (a fixed point of `flowc_syntax::format`).
     pub text: String,
-    pub warnings: Vec<String>,
+    /// The text as first written: the same file, not yet laid out; [`Import::places`]
+    /// are spans of it.
+    pub raw: String,
+    pub places: Vec<Place>,
+    pub warnings: Vec<Warning>,
 }
 
-fn text<'a>(value: Option<&'a Value>, pointer: &str) -> Option<&'a str> {
-    value?.pointer(pointer)?.as_str()
+impl Import {
+    /// Where a span of [`Import::raw`] came from: the innermost item holding its start.
+    pub fn locate(&self, span: flowc_diag::Span) -> Option<Located> {
+        let at = span.start;
+        let place = self
+            .places
+            .iter()
+            .filter(|p| p.range.start <= at && (at < p.range.end || (p.range.is_empty() && at == p.range.start)))
+            .min_by_key(|p| p.range.len())?;
+        let part = place.parts.iter().find(|p| p.range.start <= at && at < p.range.end.max(p.range.start + 1));
+        Some(match part {
+            Some(part) => Located {
+                body: part.body,
+                pointer: part.pointer.clone(),
+                key: false,
+                inner: part
+                    .verbatim
+                    .then(|| (at - part.range.start, span.end.clamp(at, part.range.end) - part.range.start)),
+            },
+            None => Located { body: place.body, pointer: place.pointer.clone(), key: !place.pointer.is_empty(), inner: None },
+        })
+    }
 }
 
 /// A string literal in flowc's syntax.
@@ -215,81 +305,136 @@ fn setting_value(value: &Value) -> Option<String> {
     })
 }
 
-struct Writer {
-    out: String,
-    warnings: Vec<String>,
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
-impl Writer {
-    fn block(&mut self, keyword: &str, lines: Vec<String>) {
+/// One item of a block as written, with the JSON it came from (ranges relative to `text`).
+struct Line {
+    text: String,
+    body: BodyKind,
+    pointer: String,
+    parts: Vec<Part>,
+}
+
+impl Line {
+    fn new(text: String, body: BodyKind, pointer: impl Into<String>) -> Line {
+        Line { text, body, pointer: pointer.into(), parts: Vec::new() }
+    }
+
+    /// `key = value`, the value read at `pointer` of `body`.
+    fn setting(key: &str, value: String, body: BodyKind, pointer: &str) -> Line {
+        let start = key.len() + 3;
+        let part = Part { range: start..start + value.len(), body, pointer: pointer.to_owned(), verbatim: false };
+        Line { text: format!("{key} = {value}"), body, pointer: pointer.to_owned(), parts: vec![part] }
+    }
+
+    fn part(mut self, range: std::ops::Range<usize>, body: BodyKind, pointer: impl Into<String>, verbatim: bool) -> Line {
+        self.parts.push(Part { range, body, pointer: pointer.into(), verbatim });
+        self
+    }
+}
+
+struct Writer<'a> {
+    bundle: &'a Imported,
+    out: String,
+    places: Vec<Place>,
+    warnings: Vec<Warning>,
+}
+
+impl Writer<'_> {
+    fn warn(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Warning { message: message.into(), body, pointer: pointer.into() });
+    }
+
+    fn block(&mut self, keyword: &str, body: BodyKind, lines: Vec<Line>) {
         if !self.out.is_empty() && !self.out.ends_with("\n\n") {
             self.out.push('\n');
         }
+        let start = self.out.len();
+        self.places.push(Place { range: start..start + keyword.len(), body, pointer: String::new(), parts: Vec::new() });
         let _ = writeln!(self.out, "{keyword} {{");
         // Only an item's first line is indented: the lines after it are either already
         // indented (columns) or an expression's, which is kept verbatim.
         for line in lines {
-            let _ = writeln!(self.out, "  {line}");
+            self.out.push_str("  ");
+            let at = self.out.len();
+            let shift = |r: std::ops::Range<usize>| r.start + at..r.end + at;
+            let parts = line.parts.into_iter().map(|p| Part { range: shift(p.range), ..p }).collect();
+            self.places.push(Place { range: at..at + line.text.len(), body: line.body, pointer: line.pointer, parts });
+            self.out.push_str(&line.text);
+            self.out.push('\n');
         }
         self.out.push_str("}\n");
     }
 }
 
-fn setting(lines: &mut Vec<String>, key: &str, value: Option<&str>) {
-    if let Some(value) = value {
-        lines.push(format!("{key} = {}", quote(value)));
+/// A string setting `key = "value"` from `pointer` of `body`, when it is there.
+fn string_setting(lines: &mut Vec<Line>, key: &str, body: BodyKind, value: Option<&Value>, pointer: &str) {
+    if let Some(v) = value.and_then(|v| v.pointer(pointer)).and_then(Value::as_str) {
+        lines.push(Line::setting(key, quote(v), body, pointer));
     }
 }
 
-/// Writes one dataflow's bodies as a flowc file. `origin` is recorded in the first line.
+fn text<'a>(value: Option<&'a Value>, pointer: &str) -> Option<&'a str> {
+    value?.pointer(pointer)?.as_str()
+}
+
+/// Writes one dataflow's bodies as a flowc file, naming flow specs from the built-in
+/// catalog. `origin` is recorded in the first line.
 pub fn import(bundle: &Imported, origin: &str) -> Import {
-    let mut w = Writer { out: format!("# imported by flowc from {origin}\n\n"), warnings: Vec::new() };
+    import_with(bundle, origin, &FlowSpecCatalog::builtin())
+}
+
+/// [`import`] with the flow specs to name a flow's spec by (`spec = CRMToAEP`).
+pub fn import_with(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -> Import {
+    let mut w = Writer { bundle, out: format!("# imported by flowc from {origin}\n\n"), places: Vec::new(), warnings: Vec::new() };
     let value = |n: &Option<Node>| n.as_ref().map(Node::to_value);
     let (flow, source, target) = (value(&bundle.flow), value(&bundle.source_connection), value(&bundle.target_connection));
     let (current, legacy) = (value(&bundle.mapping_set), value(&bundle.legacy_mapping_set));
     let (flow, source, target) = (flow.as_ref(), source.as_ref(), target.as_ref());
-    let mapping = current.as_ref().or(legacy.as_ref());
+    let mapping = current.as_ref().map(|m| (BodyKind::MappingSet, m)).or(legacy.as_ref().map(|m| (BodyKind::LegacyMappingSet, m)));
     let flow_name = text(flow, "/name");
 
     if let Some(flow) = flow {
+        let f = BodyKind::Flow;
         let mut lines = Vec::new();
-        setting(&mut lines, "name", flow_name);
-        setting(&mut lines, "description", text(Some(flow), "/description"));
+        string_setting(&mut lines, "name", f, Some(flow), "/name");
+        string_setting(&mut lines, "description", f, Some(flow), "/description");
         let id = text(Some(flow), "/flowSpec/id").unwrap_or_default();
         let version = text(Some(flow), "/flowSpec/version").unwrap_or(DEFAULT_SPEC_VERSION);
-        let catalog = FlowSpecCatalog::builtin();
-        match catalog.find_version(id, version).filter(|s| is_word(&s.name)) {
-            Some(spec) => lines.push(format!("spec = {}", spec.name)),
-            None => lines.push(format!("spec = {}", quote(id))),
-        }
+        let spec = match catalog.find_version(id, version).filter(|s| is_word(&s.name)) {
+            Some(spec) => spec.name.clone(),
+            None => quote(id),
+        };
+        lines.push(Line::setting("spec", spec, f, "/flowSpec/id"));
         if version != DEFAULT_SPEC_VERSION {
-            setting(&mut lines, "spec_version", Some(version));
+            string_setting(&mut lines, "spec_version", f, Some(flow), "/flowSpec/version");
         }
-        w.block("flow", lines);
+        w.block("flow", f, lines);
     }
 
     if source.is_some() || flow.is_some() {
-        source_block(&mut w, bundle, source, flow, flow_name);
+        source_block(&mut w, source, flow, flow_name);
     }
     if target.is_some() || mapping.is_some() || flow.is_some() {
-        target_block(&mut w, bundle, target, flow, mapping, flow_name);
+        target_block(&mut w, target, flow, mapping, flow_name);
     }
 
     if let (Some(flow), Some(node)) = (flow, &bundle.flow) {
         flow_blocks(&mut w, flow, node);
     }
-    if let Some(mapping) = mapping {
-        mapping_block(&mut w, mapping, legacy.as_ref());
+    if let Some((kind, mapping)) = mapping {
+        mapping_block(&mut w, kind, mapping, legacy.as_ref());
     }
 
     let text = match flowc_syntax::format(&w.out) {
         Ok(text) => text,
-        Err(parsed) => {
-            w.warnings.push(format!("the written file does not parse: {:?}", parsed.diagnostics.first().map(|d| &d.message)));
-            w.out
-        }
+        // The bodies hold something flowc cannot parse (an expression with a syntax error):
+        // the file is written as it is, and checking it says what is wrong.
+        Err(_) => w.out.clone(),
     };
-    Import { text, warnings: w.warnings }
+    Import { text, raw: w.out, places: w.places, warnings: w.warnings }
 }
 
 /// The connection id a flow names, when it is an existing connection (not a placeholder).
@@ -299,161 +444,168 @@ fn existing_id<'a>(flow: Option<&'a Value>, key: &str, placeholder: &str) -> Opt
     (id != placeholder).then_some(id)
 }
 
-fn source_block(w: &mut Writer, bundle: &Imported, source: Option<&Value>, flow: Option<&Value>, flow_name: Option<&str>) {
+fn source_block(w: &mut Writer, source: Option<&Value>, flow: Option<&Value>, flow_name: Option<&str>) {
+    let s = BodyKind::SourceConnection;
     let mut lines = Vec::new();
     if let Some(id) = existing_id(flow, "sourceConnectionIds", plan::SOURCE_CONNECTION_ID) {
-        setting(&mut lines, "connection", Some(id));
+        lines.push(Line::setting("connection", quote(id), BodyKind::Flow, "/sourceConnectionIds/0"));
     }
     if let Some(source) = source {
         let default_name = flow_name.map(|f| format!("{f} source connection"));
-        let name = text(Some(source), "/name");
-        if name.is_some() && name != default_name.as_deref() {
-            setting(&mut lines, "name", name);
+        if text(Some(source), "/name").is_some_and(|n| Some(n) != default_name.as_deref()) {
+            string_setting(&mut lines, "name", s, Some(source), "/name");
         }
-        setting(&mut lines, "description", text(Some(source), "/description"));
-        setting(&mut lines, "connection_spec", text(Some(source), "/connectionSpec/id"));
-        if let Some(v) = text(Some(source), "/connectionSpec/version").filter(|v| *v != DEFAULT_SPEC_VERSION) {
-            setting(&mut lines, "connection_spec_version", Some(v));
+        string_setting(&mut lines, "description", s, Some(source), "/description");
+        string_setting(&mut lines, "connection_spec", s, Some(source), "/connectionSpec/id");
+        if text(Some(source), "/connectionSpec/version").is_some_and(|v| v != DEFAULT_SPEC_VERSION) {
+            string_setting(&mut lines, "connection_spec_version", s, Some(source), "/connectionSpec/version");
         }
-        setting(&mut lines, "base_connection", text(Some(source), "/baseConnectionId"));
+        string_setting(&mut lines, "base_connection", s, Some(source), "/baseConnectionId");
         if let Some(format) = text(Some(source), "/data/format") {
-            lines.push(format!("format = {}", setting_value(&Value::String(format.to_owned())).unwrap_or_default()));
+            let value = setting_value(&Value::String(format.to_owned())).unwrap_or_default();
+            lines.push(Line::setting("format", value, s, "/data/format"));
         }
-        setting(&mut lines, "table", text(Some(source), "/params/tableName"));
-        setting(&mut lines, "path", text(Some(source), "/params/path"));
-        let columns = bundle.source_connection.as_ref().and_then(|s| s.get("params")).and_then(|p| p.get("columns"));
+        string_setting(&mut lines, "table", s, Some(source), "/params/tableName");
+        string_setting(&mut lines, "path", s, Some(source), "/params/path");
+        let columns = w.bundle.source_connection.as_ref().and_then(|s| s.get("params")).and_then(|p| p.get("columns"));
         if let Some(Node::Array(columns)) = columns {
             match columns.iter().map(column).collect::<Option<Vec<String>>>() {
                 Some(declared) => {
                     let mut text = "columns {\n".to_owned();
-                    for d in declared {
+                    let mut line = Line::new(String::new(), s, "/params/columns");
+                    for (i, d) in declared.iter().enumerate() {
+                        let first = d.lines().next().unwrap_or_default().len();
+                        line = line.part(text.len() + 4..text.len() + 4 + first, s, format!("/params/columns/{i}"), false);
                         for l in d.lines() {
                             let _ = writeln!(text, "    {l}");
                         }
                     }
                     text.push_str("  }");
-                    lines.push(text);
+                    line.text = text;
+                    lines.push(line);
                 }
-                None => match &bundle.columns_file {
-                    Some(file) => lines.push(format!("columns from {}", quote(file))),
-                    None => w.warnings.push(
+                None => match &w.bundle.columns_file {
+                    Some(file) => lines.push(Line::new(format!("columns from {}", quote(file)), s, "/params/columns")),
+                    None => w.warn(
+                        s,
+                        "/params/columns",
                         "the source columns cannot be written inline exactly and no file to load them from was given: \
-                         they are left out"
-                            .to_owned(),
+                         they are left out, so source fields are not checked",
                     ),
                 },
             }
         }
     }
-    w.block("source", lines);
+    w.block("source", s, lines);
 }
 
 fn target_block(
     w: &mut Writer,
-    bundle: &Imported,
     target: Option<&Value>,
     flow: Option<&Value>,
-    mapping: Option<&Value>,
+    mapping: Option<(BodyKind, &Value)>,
     flow_name: Option<&str>,
 ) {
+    let t = BodyKind::TargetConnection;
     let mut lines = Vec::new();
     if let Some(id) = existing_id(flow, "targetConnectionIds", plan::TARGET_CONNECTION_ID) {
-        setting(&mut lines, "connection", Some(id));
+        lines.push(Line::setting("connection", quote(id), BodyKind::Flow, "/targetConnectionIds/0"));
     }
     if let Some(target) = target {
         let default_name = flow_name.map(|f| format!("{f} target connection"));
-        let name = text(Some(target), "/name");
-        if name.is_some() && name != default_name.as_deref() {
-            setting(&mut lines, "name", name);
+        if text(Some(target), "/name").is_some_and(|n| Some(n) != default_name.as_deref()) {
+            string_setting(&mut lines, "name", t, Some(target), "/name");
         }
-        setting(&mut lines, "description", text(Some(target), "/description"));
-        if let Some(spec) = text(Some(target), "/connectionSpec/id").filter(|s| *s != DATA_LAKE_CONNECTION_SPEC_ID) {
-            setting(&mut lines, "connection_spec", Some(spec));
+        string_setting(&mut lines, "description", t, Some(target), "/description");
+        if text(Some(target), "/connectionSpec/id").is_some_and(|s| s != DATA_LAKE_CONNECTION_SPEC_ID) {
+            string_setting(&mut lines, "connection_spec", t, Some(target), "/connectionSpec/id");
         }
-        if let Some(v) = text(Some(target), "/connectionSpec/version").filter(|v| *v != DEFAULT_SPEC_VERSION) {
-            setting(&mut lines, "connection_spec_version", Some(v));
+        if text(Some(target), "/connectionSpec/version").is_some_and(|v| v != DEFAULT_SPEC_VERSION) {
+            string_setting(&mut lines, "connection_spec_version", t, Some(target), "/connectionSpec/version");
         }
     }
-    let schema = text(target, "/data/schema/id")
-        .or_else(|| text(mapping, "/outputSchema/schemaRef/id"))
-        .or_else(|| text(mapping, "/xdmSchema"));
-    let schema_version = text(target, "/data/schema/version").or_else(|| text(mapping, "/outputSchema/schemaRef/contentType"));
-    setting(&mut lines, "schema", schema);
-    if let Some(v) = schema_version.filter(|v| *v != DEFAULT_SCHEMA_VERSION) {
-        setting(&mut lines, "schema_version", Some(v));
-    }
-    if let Some(file) = &bundle.schema_file {
-        setting(&mut lines, "schema_file", Some(file));
+    // The schema as the target connection names it, else as the mapping set does.
+    let mapping_schema = mapping.and_then(|(kind, m)| {
+        let id = if kind == BodyKind::MappingSet { "/outputSchema/schemaRef/id" } else { "/xdmSchema" };
+        let version = (kind == BodyKind::MappingSet).then_some("/outputSchema/schemaRef/contentType");
+        text(Some(m), id).map(|_| (kind, m, id, version))
+    });
+    let schema = match text(target, "/data/schema/id") {
+        Some(_) => target.map(|v| (t, v, "/data/schema/id", Some("/data/schema/version"))),
+        None => mapping_schema,
+    };
+    let block_body = if target.is_some() { t } else { mapping.map_or(t, |(k, _)| k) };
+    if let Some((kind, body, id, version)) = schema {
+        string_setting(&mut lines, "schema", kind, Some(body), id);
+        if let Some(v) = version.filter(|v| text(Some(body), v).is_some_and(|v| v != DEFAULT_SCHEMA_VERSION)) {
+            string_setting(&mut lines, "schema_version", kind, Some(body), v);
+        }
+        if let Some(file) = &w.bundle.schema_file {
+            lines.push(Line::setting("schema_file", quote(file), kind, id));
+        }
+    } else if let Some(file) = &w.bundle.schema_file {
+        lines.push(Line::setting("schema_file", quote(file), block_body, ""));
     }
     if let Some(target) = target {
-        setting(&mut lines, "dataset", text(Some(target), "/params/dataSetId"));
+        string_setting(&mut lines, "dataset", t, Some(target), "/params/dataSetId");
         if let Some(format) = text(Some(target), "/data/format").filter(|f| *f != DEFAULT_TARGET_FORMAT) {
-            lines.push(format!("format = {}", setting_value(&Value::String(format.to_owned())).unwrap_or_default()));
+            let value = setting_value(&Value::String(format.to_owned())).unwrap_or_default();
+            lines.push(Line::setting("format", value, t, "/data/format"));
         }
     }
-    w.block("target", lines);
+    w.block("target", block_body, lines);
 }
 
 fn flow_blocks(w: &mut Writer, flow: &Value, node: &Node) {
-    for t in flow.get("transformations").and_then(Value::as_array).into_iter().flatten() {
+    let f = BodyKind::Flow;
+    for (i, t) in flow.get("transformations").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let at = format!("/transformations/{i}");
         match t.get("name").and_then(Value::as_str) {
             Some("Copy") => {
-                let delta = t.pointer("/params/deltaColumn");
                 let mut lines = Vec::new();
-                if let Some(column) = text(delta, "/name") {
-                    lines.push(format!("column = {}", name(column)));
+                let delta = format!("{at}/params/deltaColumn");
+                if let Some(column) = text(Some(flow), &format!("{delta}/name")) {
+                    lines.push(Line::setting("column", name(column), f, &format!("{delta}/name")));
                 }
-                setting(&mut lines, "date_format", text(delta, "/dateFormat"));
-                setting(&mut lines, "timezone", text(delta, "/timezone"));
-                w.block("delta", lines);
+                string_setting(&mut lines, "date_format", f, Some(flow), &format!("{delta}/dateFormat"));
+                string_setting(&mut lines, "timezone", f, Some(flow), &format!("{delta}/timezone"));
+                w.block("delta", f, lines);
             }
             Some("Mapping") => {
-                let id = text(Some(t), "/params/mappingId");
-                if id.is_some_and(|id| id != plan::MAPPING_SET_ID) {
-                    w.warnings.push(format!(
-                        "the flow's Mapping transformation names mapping set `{}`: the compiled flow names the mapping set it creates",
-                        id.unwrap_or_default()
-                    ));
-                }
-                match t.pointer("/params/mappingVersion") {
-                    Some(Value::String(v)) if v == plan::MAPPING_SET_VERSION => {}
-                    Some(v) => w.warnings.push(format!(
-                        "the flow's `mappingVersion` is {v}: the flow spec's schema wants a string, and the compiled flow names the created mapping set's version"
-                    )),
-                    None => {}
+                let id = text(Some(t), "/params/mappingId").filter(|id| *id != plan::MAPPING_SET_ID);
+                if let Some(id) = id {
+                    w.warn(
+                        f,
+                        format!("{at}/params/mappingId"),
+                        format!("the flow's Mapping transformation names the mapping set `{id}`: the flow flowc builds names the mapping set it creates"),
+                    );
                 }
             }
-            other => w.warnings.push(format!(
-                "the flow's transformation {} has no flowc form: it is left out",
-                other.map_or("without a name".to_owned(), |n| format!("`{n}`"))
-            )),
+            other => w.warn(
+                f,
+                at,
+                format!(
+                    "the flow's transformation {} has no flowc form: it is left out",
+                    other.map_or("without a name".to_owned(), |n| format!("`{n}`"))
+                ),
+            ),
         }
     }
     for (key, block) in [("scheduleParams", "schedule"), ("options", "options")] {
         let Some(Node::Object(params)) = node.get(key) else { continue };
         let lines = open_settings(w, key, params);
-        w.block(block, lines);
+        w.block(block, f, lines);
     }
 }
 
-fn open_settings(w: &mut Writer, key: &str, params: &[(String, Node)]) -> Vec<String> {
+fn open_settings(w: &mut Writer, key: &str, params: &[(String, Node)]) -> Vec<Line> {
     let mut lines = Vec::new();
     for (k, v) in params {
-        let mut v = v.to_value();
-        if key == "scheduleParams"
-            && matches!(k.as_str(), "startTime" | "interval")
-            && let Value::String(s) = &v
-            && let Ok(n) = s.trim().parse::<i64>()
-        {
-            w.warnings.push(format!(
-                "`{key}.{k}` is the string {}: the platform takes it, the flow spec's schema wants an integer: written as {n}",
-                quote(s)
-            ));
-            v = Value::from(n);
-        }
+        let pointer = format!("/{key}/{}", escape(k));
+        let v = w.bundle.coercion(BodyKind::Flow, &pointer).cloned().unwrap_or_else(|| v.to_value());
         match setting_value(&v) {
-            Some(text) => lines.push(format!("{} = {text}", name(k))),
-            None => w.warnings.push(format!("`{key}.{k}` is an object, which a setting cannot hold: it is left out")),
+            Some(text) => lines.push(Line::setting(&name(k), text, BodyKind::Flow, &pointer)),
+            None => w.warn(BodyKind::Flow, pointer, format!("`{key}.{k}` is an object, which a flowc setting cannot hold: it is left out")),
         }
     }
     lines
@@ -572,55 +724,83 @@ fn column(node: &Node) -> Option<String> {
     Some(format!("{}: {t}", name(field)))
 }
 
-fn mapping_block(w: &mut Writer, mapping: &Value, legacy: Option<&Value>) {
-    let identities: Vec<&Value> = legacy
+fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Value, legacy: Option<&Value>) {
+    let identities: Vec<(usize, &Value)> = legacy
         .and_then(|l| l.get("mappings"))
         .and_then(Value::as_array)
-        .map(|m| m.iter().filter(|e| e.get("identity").and_then(Value::as_bool) == Some(true)).collect())
+        .map(|m| m.iter().enumerate().filter(|(_, e)| e.get("identity").and_then(Value::as_bool) == Some(true)).collect())
         .unwrap_or_default();
     let mut lines = Vec::new();
-    for entry in mapping.get("mappings").and_then(Value::as_array).into_iter().flatten() {
+    for (i, entry) in mapping.get("mappings").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let at = format!("/mappings/{i}");
         let legacy_form = entry.get("destinationXdmPath").is_some();
-        let (destination, source) = if legacy_form {
-            (text(Some(entry), "/destinationXdmPath"), text(Some(entry), "/sourceAttribute"))
-        } else {
-            (text(Some(entry), "/destination"), text(Some(entry), "/source"))
-        };
-        let (Some(destination), Some(source)) = (destination, source) else {
-            w.warnings.push(format!("a mapping without a destination or a source is left out: {entry}"));
+        let (destination_key, source_key) = if legacy_form { ("destinationXdmPath", "sourceAttribute") } else { ("destination", "source") };
+        let (Some(destination), Some(source)) = (text(Some(entry), &format!("/{destination_key}")), text(Some(entry), &format!("/{source_key}"))) else {
+            w.warn(kind, at, format!("a mapping without a string `{destination_key}` and `{source_key}` is left out"));
             continue;
         };
-        let kind = text(Some(entry), "/sourceType");
-        let right = match (legacy_form, kind) {
-            (_, Some("STATIC")) => quote(source),
-            (_, Some("EXPRESSION" | "text/x.aep-xl")) => source.to_owned(),
-            (false, Some("ATTRIBUTE" | "text/x.schema-path")) | (true, None | Some("text/x.schema-path")) => source.to_owned(),
+        let source_type = text(Some(entry), "/sourceType");
+        let verbatim = match (legacy_form, source_type) {
+            (_, Some("STATIC")) => false,
+            (_, Some("EXPRESSION" | "text/x.aep-xl")) => true,
+            (false, Some("ATTRIBUTE" | "text/x.schema-path")) | (true, None | Some("text/x.schema-path")) => true,
             (_, other) => {
-                w.warnings.push(format!("`{destination}`: source type {other:?} is not one flowc knows: the source is kept as written"));
-                source.to_owned()
+                let shown = other.map_or("none".to_owned(), |o| format!("`{o}`"));
+                w.warn(
+                    kind,
+                    format!("{at}/sourceType"),
+                    format!(
+                        "source type {shown} is not one flowc knows (ATTRIBUTE, EXPRESSION, STATIC, text/x.schema-path, text/x.aep-xl): the source is kept as written, as an expression"
+                    ),
+                );
+                true
             }
         };
-        let identity = identities.iter().find(|i| text(Some(i), "/destinationXdmPath") == Some(destination));
-        if let Some(identity) = identity {
+        let right = if verbatim { source.to_owned() } else { quote(source) };
+        let mut line = Line::new(String::new(), kind, at.clone());
+        let mut text_out = String::new();
+        let identity = identities.iter().find(|(_, i)| text(Some(i), "/destinationXdmPath") == Some(destination));
+        if let Some((j, identity)) = identity {
+            let l = BodyKind::LegacyMappingSet;
             let mut args = Vec::new();
             if let Some(ns) = text(Some(identity), "/namespaceCode") {
-                args.push(format!("namespace = {}", quote(ns)));
+                args.push((format!("namespace = {}", quote(ns)), format!("/mappings/{j}/namespaceCode")));
             }
             if let Some(group) = text(Some(identity), "/identityGroup") {
-                args.push(format!("group = {}", quote(group)));
+                args.push((format!("group = {}", quote(group)), format!("/mappings/{j}/identityGroup")));
             }
             if identity.get("primaryIdentity").and_then(Value::as_bool) == Some(true) {
-                args.push("primary".to_owned());
+                args.push(("primary".to_owned(), format!("/mappings/{j}/primaryIdentity")));
             }
-            lines.push(format!("@identity({})", args.join(", ")));
+            let start = text_out.len();
+            text_out.push_str("@identity(");
+            line = line.part(start..start + "@identity".len(), l, format!("/mappings/{j}/identity"), false);
+            for (n, (arg, pointer)) in args.into_iter().enumerate() {
+                if n > 0 {
+                    text_out.push_str(", ");
+                }
+                line = line.part(text_out.len()..text_out.len() + arg.len(), l, pointer, false);
+                text_out.push_str(&arg);
+            }
+            text_out.push_str(")\n");
         }
-        if let Some(n) = text(Some(entry), "/name") {
-            lines.push(format!("@name({})", quote(n)));
+        for (attribute, key) in [("name", "name"), ("description", "description")] {
+            if let Some(value) = text(Some(entry), &format!("/{key}")) {
+                let written = format!("@{attribute}({})", quote(value));
+                line = line.part(text_out.len()..text_out.len() + written.len(), kind, format!("{at}/{key}"), false);
+                text_out.push_str(&written);
+                text_out.push('\n');
+            }
         }
-        if let Some(d) = text(Some(entry), "/description") {
-            lines.push(format!("@description({})", quote(d)));
-        }
-        lines.push(format!("{destination} = {right}"));
+        let start = text_out.len();
+        line = line.part(start..start + destination.len(), kind, format!("{at}/{destination_key}"), true);
+        text_out.push_str(destination);
+        text_out.push_str(" = ");
+        let start = text_out.len();
+        line = line.part(start..start + right.len(), kind, format!("{at}/{source_key}"), verbatim);
+        text_out.push_str(&right);
+        line.text = text_out;
+        lines.push(line);
     }
-    w.block("mapping", lines);
+    w.block("mapping", kind, lines);
 }

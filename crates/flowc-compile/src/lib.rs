@@ -3,6 +3,7 @@
 
 pub mod bodies;
 pub mod curl;
+pub mod dataflow;
 pub mod flowspec;
 pub mod import;
 pub mod json;

@@ -91,6 +91,26 @@ impl Node {
         }
     }
 
+    /// From JSON read with its positions (keys in the order written; a repeated key keeps
+    /// its first position and its last value, as serde_json does).
+    pub fn from_json(json: &flowc_diag::json::Json) -> Node {
+        use flowc_diag::json::JsonKind;
+        match &json.kind {
+            JsonKind::Null => Node::Null,
+            JsonKind::Bool(b) => Node::Bool(*b),
+            JsonKind::Number(n) => n.parse::<Number>().map_or(Node::Null, Node::Number),
+            JsonKind::String(s) => Node::String(s.clone()),
+            JsonKind::Array(items) => Node::Array(items.iter().map(Node::from_json).collect()),
+            JsonKind::Object(members) => {
+                let mut node = Node::object();
+                for m in members {
+                    node.set(&m.key, Node::from_json(&m.value));
+                }
+                node
+            }
+        }
+    }
+
     /// Pretty-printed with two-space indents (serde_json's layout) and a final newline.
     pub fn to_pretty(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("JSON nodes always serialize");

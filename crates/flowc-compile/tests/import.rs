@@ -6,6 +6,7 @@
 
 use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
 use flowc_compile::flowspec::FlowSpecCatalog;
+use flowc_compile::dataflow::{self, BodyFile};
 use flowc_compile::import::{BodyKind, Import, Imported, import, recognize};
 use flowc_compile::output::file_names;
 use flowc_compile::plan::Resource;
@@ -220,19 +221,26 @@ fn platform_tolerated_types_are_written_schema_correct_and_warned_about() {
         "scheduleParams": {"startTime": "1567411548", "frequency": "minute", "interval": "30"}
     }"#;
     let mapping = json!({"outputSchema": {"schemaRef": {"id": "https://ns.adobe.com/acme/schemas/p"}}, "mappings": [{"sourceType": "ATTRIBUTE", "source": "a", "destination": "b"}]});
-    let mut bundle = Imported::default();
-    assert_eq!(bundle.add_json(flow).unwrap(), BodyKind::Flow);
-    bundle.add(mapping).unwrap();
-    let result = import(&bundle, "flow.json");
+    let files = vec![
+        BodyFile { name: "flow.json".into(), bytes: flow.as_bytes().to_vec(), explicit: true },
+        BodyFile { name: "mapping.json".into(), bytes: mapping.to_string().into_bytes(), explicit: true },
+    ];
+    let df = dataflow::read(files, &FlowSpecCatalog::builtin());
+    let result = flowc_compile::import::import_with(&df.imported, "flow.json", &df.catalog);
     assert_canonical(&result, "tolerated types");
     assert!(result.text.contains("schedule {\n  startTime = 1567411548\n  frequency = minute\n  interval = 30\n}\n"), "{}", result.text);
     assert!(result.text.contains("spec = CRMToAEP\n"), "{}", result.text);
     assert!(result.text.contains("connection = \"11111111-1111-1111-1111-111111111111\""), "{}", result.text);
-    let warned = |needle: &str| result.warnings.iter().any(|w| w.contains(needle));
-    assert!(warned("scheduleParams.startTime"), "{:#?}", result.warnings);
-    assert!(warned("scheduleParams.interval"), "{:#?}", result.warnings);
-    assert!(warned("mappingVersion"), "{:#?}", result.warnings);
-    assert_eq!(result.warnings.len(), 4, "{:#?}", result.warnings);
+    // Reported where they are, with the type the flow spec's schema wants.
+    let mut found = df.diagnostics[0].clone();
+    flowc_diag::sort(&mut found);
+    let said: Vec<(flowc_diag::Code, &str)> = found.iter().map(|d| (d.code, &flow[d.primary_span().start..d.primary_span().end])).collect();
+    let tolerated = flowc_diag::Code::ToleratedType;
+    assert_eq!(said, vec![(tolerated, "0"), (tolerated, "\"1567411548\""), (tolerated, "\"30\"")], "{:#?}", df.diagnostics);
+    assert!(found[2].message.contains("wants an integer"), "{:#?}", found[2]);
+    // The flow names an existing mapping set: the built flow names the one it creates.
+    assert_eq!(result.warnings.len(), 1, "{:#?}", result.warnings);
+    assert_eq!(result.warnings[0].pointer, "/transformations/0/params/mappingId");
     let compiled = compile_text(&result.text, Path::new("."), Dialect::Current);
     assert_eq!(compiled.flow().unwrap()["scheduleParams"], json!({"startTime": 1567411548, "frequency": "minute", "interval": 30}));
 }

@@ -1,0 +1,250 @@
+//! JSON request bodies on the command line: `flowc check` of bodies and `flowc import`.
+//!
+//! The bodies of one folder (or one bundle file) are one dataflow. Each dataflow is read
+//! with positions ([`flowc_compile::dataflow`]), written as flowc text
+//! ([`flowc_compile::import`]), and that text gets every check of a flow file; the
+//! diagnostics are then mapped back to the line and column of the JSON key or value they
+//! came from.
+
+use crate::Checker;
+use crate::render::FileReport;
+use flowc_check::Settings;
+use flowc_compile::dataflow::{self, BodyFile, Dataflow};
+use flowc_compile::import::{self, BodyKind, Import};
+use flowc_diag::{Code, Diagnostic, Severity, Span};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A JSON file to read as a request body.
+#[derive(Clone, Debug)]
+pub struct JsonInput {
+    /// As diagnostics name it.
+    pub name: String,
+    /// The file on disk, when it is one (per-file configuration matches it).
+    pub path: Option<PathBuf>,
+    pub bytes: Vec<u8>,
+    /// Named on the command line rather than found in a folder.
+    pub explicit: bool,
+    /// Where a dataflow's other files are looked for (its target schema).
+    pub dir: PathBuf,
+    pub settings: Settings,
+}
+
+/// The inputs grouped into dataflows: the bodies of one folder, or one bundle file.
+pub fn dataflows(inputs: Vec<JsonInput>) -> Vec<Vec<JsonInput>> {
+    let mut by_dir: BTreeMap<PathBuf, Vec<JsonInput>> = BTreeMap::new();
+    let mut alone = Vec::new();
+    for input in inputs {
+        if is_bundle(&input.bytes) {
+            alone.push(vec![input]);
+        } else {
+            by_dir.entry(input.dir.clone()).or_default().push(input);
+        }
+    }
+    by_dir.into_values().chain(alone).collect()
+}
+
+fn is_bundle(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    // Cheap before parsing: a bundle names its members at the top.
+    if !text.contains("\"mappingSet\"") && !text.contains("\"sourceConnection\"") && !text.contains("\"flow\"") {
+        return false;
+    }
+    flowc_diag::json::parse(text).is_ok_and(|j| import::recognize(&j.to_value()) == Some(BodyKind::Bundle))
+}
+
+/// Everything found in one dataflow's files, one report per file that holds a body (or is
+/// named on the command line).
+pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport> {
+    let Some(first) = group.first() else { return Vec::new() };
+    let (dir, settings) = (first.dir.clone(), first.settings.clone());
+    let mut df = read(checker, group);
+    let mut found: Vec<Vec<Diagnostic>> = df.diagnostics.clone();
+    if !df.is_empty() {
+        complete(&mut df, &dir, &settings, None);
+        let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
+        let written = import::import_with(&df.imported, &origin, &df.catalog);
+        for (file, d) in df.import_diagnostics(&written) {
+            found[file].push(d);
+        }
+        for (file, d) in check_written(checker, &df, &written, &dir, &settings) {
+            // What the JSON itself showed is said once, in its own terms.
+            let said = |c: Code| found.iter().flatten().any(|x| x.code == c);
+            if matches!(d.code, Code::NoMappingTransformation | Code::SchemaMismatch) && said(d.code) {
+                continue;
+            }
+            found[file].push(d);
+        }
+    }
+    group
+        .iter()
+        .zip(found)
+        .enumerate()
+        .filter(|(i, (input, _))| input.explicit || df.has_body[*i] || (!df.is_empty() && df.docs[*i].is_none()))
+        .map(|(i, (input, mut diagnostics))| {
+            if let (Some(config), Some(path)) = (&settings.config, &input.path) {
+                config.apply(path, &mut diagnostics);
+            }
+            flowc_diag::sort(&mut diagnostics);
+            diagnostics.dedup();
+            FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
+        })
+        .collect()
+}
+
+/// Checks every dataflow, in parallel; reports in input order.
+pub fn check_all(checker: &Checker, inputs: Vec<JsonInput>) -> Vec<FileReport> {
+    let groups = dataflows(inputs);
+    let mut reports: Vec<FileReport> = groups.par_iter().flat_map(|g| check_dataflow(checker, g)).collect();
+    reports.sort_by(|a, b| a.name.cmp(&b.name));
+    reports
+}
+
+fn read(checker: &Checker, group: &[JsonInput]) -> Dataflow {
+    let files = group.iter().map(|i| BodyFile { name: i.name.clone(), bytes: i.bytes.clone(), explicit: i.explicit }).collect();
+    dataflow::read(files, &checker.flowspecs)
+}
+
+/// What the bodies do not say but the folder does: the target schema's definition (a JSON
+/// file beside the bodies whose `$id` is the schema's, unless flowc.toml names one) and the
+/// file to load columns from. Paths are written relative to `written_dir` (the folder of
+/// the flowc file being written; the bodies' folder when none is).
+fn complete(df: &mut Dataflow, dir: &Path, settings: &Settings, written_dir: Option<&Path>) {
+    let schema_id = df
+        .imported
+        .target_connection
+        .as_ref()
+        .and_then(|t| t.to_value().pointer("/data/schema/id").and_then(|v| v.as_str().map(str::to_owned)))
+        .or_else(|| df.imported.mapping_set.as_ref().and_then(|m| m.to_value().pointer("/outputSchema/schemaRef/id")?.as_str().map(str::to_owned)))
+        .or_else(|| df.imported.legacy_mapping_set.as_ref().and_then(|m| m.to_value().get("xdmSchema")?.as_str().map(str::to_owned)));
+    let configured = schema_id.as_deref().is_some_and(|id| settings.config.as_ref().is_some_and(|c| c.schema_for(id).is_some()));
+    let relative = |file: &Path| match written_dir {
+        Some(to) => relative_path(file, to),
+        None => file.strip_prefix(dir).unwrap_or(file).to_string_lossy().replace('\\', "/"),
+    };
+    if let (Some(id), false) = (&schema_id, configured) {
+        df.imported.schema_file = schema_beside(dir, id).map(|f| relative(&f));
+    }
+    if let Some(origin) = df.imported.origin(BodyKind::SourceConnection)
+        && origin.pointer.is_empty()
+    {
+        let name = &df.files[origin.file].name;
+        df.imported.columns_file = Some(relative(&dir.join(Path::new(name).file_name().unwrap_or_default())));
+    }
+}
+
+/// A registry-form schema in `dir` whose `$id` is `id`.
+fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    candidates.sort();
+    candidates.into_iter().find(|path| {
+        let Ok(text) = std::fs::read_to_string(path) else { return false };
+        text.contains(id)
+            && serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("$id").and_then(|i| i.as_str()) == Some(id))
+    })
+}
+
+/// `file` as a path relative to the folder `to` (both made absolute first).
+fn relative_path(file: &Path, to: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, to) = (abs(file), abs(to));
+    let (f, t): (Vec<_>, Vec<_>) = (file.components().collect(), to.components().collect());
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), t.len() - common).collect();
+    parts.extend(f[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// The written flowc text's own diagnostics (every check of a flow file), at their places
+/// in the JSON files.
+fn check_written(checker: &Checker, df: &Dataflow, written: &Import, dir: &Path, settings: &Settings) -> Vec<(usize, Diagnostic)> {
+    let extra = |file: &flowc_syntax::ast::File, src: &str| checker.flow_checks_with(&df.catalog, file, src, dir, settings);
+    // No path: the configuration is applied to the JSON files, not to this text.
+    let no_config = Settings::new(settings.config.clone().map(|c| {
+        let mut c = (*c).clone();
+        c.lint = Default::default();
+        std::sync::Arc::new(c)
+    }));
+    let (_, outcome) = flowc_check::check_source_with(&checker.session, written.raw.as_bytes(), None, dir, &no_config, &extra);
+    let fallback = df.imported.origins.first().map(|(_, o)| o.file).unwrap_or_default();
+    outcome
+        .diagnostics
+        .into_iter()
+        .map(|d| relocate(d, df, written, fallback))
+        .collect()
+}
+
+/// A diagnostic on the written text, moved to the JSON: its primary label decides the
+/// file; labels in other files become notes.
+fn relocate(mut d: Diagnostic, df: &Dataflow, written: &Import, fallback: usize) -> (usize, Diagnostic) {
+    let place = |span: Span| written.locate(span).and_then(|l| df.locate(&l));
+    let primary = place(d.primary_span());
+    let (file, primary_span) = primary.unwrap_or_else(|| {
+        let start = df.docs[fallback].as_ref().map_or(0, |j| j.span.start);
+        (fallback, Span::new(start, start + 1))
+    });
+    let mut notes = Vec::new();
+    let labels = std::mem::take(&mut d.labels);
+    for mut label in labels {
+        let at = if label.primary { Some((file, primary_span)) } else { place(label.span) };
+        match at {
+            Some((f, span)) if f == file => {
+                label.span = span;
+                d.labels.push(label);
+            }
+            Some((f, span)) => notes.push(format!("{}: {}", df.position(f, span), label.message)),
+            None => {}
+        }
+    }
+    d.notes.extend(notes);
+    if d.code == Code::TargetSchemaUnavailable && d.severity == Severity::Warning {
+        d.help = Some(
+            "put the schema's xed-full JSON (from the Schema Registry) beside the bodies, or name it in a `[[schema]]` entry of flowc.toml"
+                .into(),
+        );
+    }
+    (file, d)
+}
+
+/// What `flowc import` made of a path: the flowc text, or why there is none, and the
+/// reading's diagnostics by file.
+pub struct Imported {
+    pub text: Option<String>,
+    pub reports: Vec<FileReport>,
+}
+
+/// Imports the bodies of `inputs` (one dataflow) as a flowc file to be written in
+/// `written_dir`. No text when reading found errors: a file that leaves out what could
+/// not be read would be a partial import.
+pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir: &Path) -> Imported {
+    let Some(first) = inputs.first() else { return Imported { text: None, reports: Vec::new() } };
+    let mut df = read(checker, inputs);
+    let mut found = df.diagnostics.clone();
+    let mut text = None;
+    if !df.is_empty() {
+        complete(&mut df, &first.dir.clone(), &first.settings.clone(), Some(written_dir));
+        let written = import::import_with(&df.imported, origin, &df.catalog);
+        for (file, d) in df.import_diagnostics(&written) {
+            found[file].push(d);
+        }
+        text = Some(written.text);
+    }
+    let errors = found.iter().flatten().any(|d| d.severity == Severity::Error);
+    let reports = inputs
+        .iter()
+        .zip(found)
+        .enumerate()
+        .filter(|(i, (input, d))| input.explicit || df.has_body[*i] || !d.is_empty())
+        .map(|(i, (input, mut diagnostics))| {
+            flowc_diag::sort(&mut diagnostics);
+            FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
+        })
+        .collect();
+    Imported { text: if errors { None } else { text }, reports }
+}
