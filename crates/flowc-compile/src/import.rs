@@ -698,7 +698,9 @@ fn column(node: &Node) -> Option<String> {
     if entry.keys().any(|k| !allowed.contains(&k.as_str())) {
         return None;
     }
-    if ty == "array" {
+    // `array` as the source type of a column whose XDM type is a scalar is no `[]` column.
+    let scalar_array = entry.get("xdm").and_then(|x| x.get("type")).and_then(Value::as_str).is_some_and(|t| t != "array");
+    if ty == "array" && !scalar_array {
         if entry.contains_key("meta:xdmType") {
             return None;
         }
@@ -756,7 +758,18 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Value, legacy: Option
                 true
             }
         };
-        let right = if verbatim { source.to_owned() } else { quote(source) };
+        // A constant as the flow file wrote it (`0`, `'K'`): the legacy dialect keeps that
+        // text where the current one keeps only the value.
+        let literal = match (verbatim, legacy_form) {
+            (false, true) => Some(source.to_owned()),
+            (false, false) => legacy.and_then(|l| l.get("mappings")?.as_array()?.get(i)).filter(|l| text(Some(l), "/destinationXdmPath") == Some(destination)).and_then(|l| text(Some(l), "/sourceAttribute")).map(str::to_owned),
+            _ => None,
+        };
+        let right = match literal {
+            Some(literal) => literal,
+            None if verbatim => source.to_owned(),
+            None => quote(source),
+        };
         let mut line = Line::new(String::new(), kind, at.clone());
         let mut text_out = String::new();
         let identity = identities.iter().find(|(_, i)| text(Some(i), "/destinationXdmPath") == Some(destination));
