@@ -21,6 +21,7 @@ BENCHES = [
     ("flowc-syntax", "parse"),
     ("flowc-schema", "index"),
     ("flowc-check", "check"),
+    ("flowc-cli", "bodies"),
 ]
 TREE = re.compile(r"^(?P<indent>[│ ]*)(?:├─|╰─) (?P<name>\S+)\s*(?P<rest>.*)$")
 

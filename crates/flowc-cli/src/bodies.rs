@@ -51,7 +51,7 @@ fn is_bundle(bytes: &[u8]) -> bool {
     if !text.contains("\"mappingSet\"") && !text.contains("\"sourceConnection\"") && !text.contains("\"flow\"") {
         return false;
     }
-    flowc_diag::json::parse(text).is_ok_and(|j| import::recognize(&j.to_value()) == Some(BodyKind::Bundle))
+    flowc_diag::json::parse(text).is_ok_and(|j| import::recognize(&j) == Some(BodyKind::Bundle))
 }
 
 /// Everything found in one dataflow's files, one report per file that holds a body (or is
@@ -64,7 +64,7 @@ pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport>
     if !df.is_empty() {
         complete(&mut df, &dir, &settings, None);
         let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
-        let written = import::import_with(&df.imported, &origin, &df.catalog);
+        let written = import::import_unformatted(&df.imported, &origin, &df.catalog);
         for (file, d) in df.import_diagnostics(&written) {
             found[file].push(d);
         }
@@ -111,13 +111,10 @@ fn read(checker: &Checker, group: &[JsonInput]) -> Dataflow {
 /// file to load columns from. Paths are written relative to `written_dir` (the folder of
 /// the flowc file being written; the bodies' folder when none is).
 fn complete(df: &mut Dataflow, dir: &Path, settings: &Settings, written_dir: Option<&Path>) {
-    let schema_id = df
-        .imported
-        .target_connection
-        .as_ref()
-        .and_then(|t| t.to_value().pointer("/data/schema/id").and_then(|v| v.as_str().map(str::to_owned)))
-        .or_else(|| df.imported.mapping_set.as_ref().and_then(|m| m.to_value().pointer("/outputSchema/schemaRef/id")?.as_str().map(str::to_owned)))
-        .or_else(|| df.imported.legacy_mapping_set.as_ref().and_then(|m| m.to_value().get("xdmSchema")?.as_str().map(str::to_owned)));
+    let id_at = |body: &Option<flowc_compile::ordered::Node>, pointer: &str| body.as_ref()?.pointer(pointer)?.as_str().map(str::to_owned);
+    let schema_id = id_at(&df.imported.target_connection, "/data/schema/id")
+        .or_else(|| id_at(&df.imported.mapping_set, "/outputSchema/schemaRef/id"))
+        .or_else(|| id_at(&df.imported.legacy_mapping_set, "/xdmSchema"));
     let configured = schema_id.as_deref().is_some_and(|id| settings.config.as_ref().is_some_and(|c| c.schema_for(id).is_some()));
     let relative = |file: &Path| match written_dir {
         Some(to) => relative_path(file, to),
@@ -134,6 +131,13 @@ fn complete(df: &mut Dataflow, dir: &Path, settings: &Settings, written_dir: Opt
     }
 }
 
+/// A schema's `$id`, read without building the rest.
+#[derive(serde::Deserialize)]
+struct SchemaId {
+    #[serde(rename = "$id")]
+    id: Option<String>,
+}
+
 /// A registry-form schema in `dir` whose `$id` is `id`.
 fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -145,8 +149,7 @@ fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
     candidates.sort();
     candidates.into_iter().find(|path| {
         let Ok(text) = std::fs::read_to_string(path) else { return false };
-        text.contains(id)
-            && serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("$id").and_then(|i| i.as_str()) == Some(id))
+        text.contains(id) && serde_json::from_str::<SchemaId>(&text).is_ok_and(|s| s.id.as_deref() == Some(id))
     })
 }
 

@@ -31,6 +31,7 @@ pub struct BodyFile {
 
 /// The bodies of one dataflow and what reading them found.
 pub struct Dataflow {
+    /// The files as given, their bytes moved into [`Dataflow::texts`].
     pub files: Vec<BodyFile>,
     /// Each file's text (lossy when it is not UTF-8) and parsed JSON, when it parses.
     pub texts: Vec<String>,
@@ -130,15 +131,16 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
         has_body: vec![false; files.len()],
         files,
     };
-    for (i, file) in df.files.iter().enumerate() {
-        let (text, doc) = parse_file(&file.bytes, &mut df.diagnostics[i]);
+    for (i, file) in df.files.iter_mut().enumerate() {
+        // The text is kept (for reports); the bytes are not needed twice.
+        let (text, doc) = parse_file(std::mem::take(&mut file.bytes), &mut df.diagnostics[i]);
         df.texts.push(text);
         df.docs.push(doc);
     }
     // Flow specs first: the flows of this dataflow may name them.
     for i in 0..df.files.len() {
         let Some(doc) = &df.docs[i] else { continue };
-        if recognize(&doc.to_value()) == Some(BodyKind::FlowSpec) {
+        if recognize(doc) == Some(BodyKind::FlowSpec) {
             df.has_body[i] = true;
             match FlowSpec::parse(&df.texts[i], &df.files[i].name) {
                 Ok(specs) => specs.into_iter().for_each(|s| df.catalog.add(s)),
@@ -148,8 +150,7 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
     }
     for i in 0..df.files.len() {
         let Some(doc) = df.docs[i].take() else { continue };
-        let value = doc.to_value();
-        match recognize(&value) {
+        match recognize(&doc) {
             Some(BodyKind::FlowSpec) => {}
             Some(BodyKind::Bundle) => {
                 df.has_body[i] = true;
@@ -158,7 +159,7 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
                         continue;
                     }
                     let pointer = format!("/{}", member.key);
-                    match recognize(&member.value.to_value()) {
+                    match recognize(&member.value) {
                         Some(kind) if kind != BodyKind::Bundle && kind != BodyKind::FlowSpec => {
                             add_body(&mut df, i, &member.value, kind, pointer);
                         }
@@ -189,11 +190,12 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
     df
 }
 
-fn parse_file(bytes: &[u8], out: &mut Vec<Diagnostic>) -> (String, Option<Json>) {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
+fn parse_file(bytes: Vec<u8>, out: &mut Vec<Diagnostic>) -> (String, Option<Json>) {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
         Err(e) => {
-            let at = e.valid_up_to();
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
             out.push(
                 Diagnostic::new(Code::InvalidBodyJson, Span::new(at, at + 1), "the file is not UTF-8, so it is not JSON")
                     .with_label("not UTF-8")

@@ -49,46 +49,114 @@ impl BodyKind {
     }
 }
 
-fn has(value: &Value, key: &str) -> bool {
-    value.get(key).is_some_and(|v| !v.is_null())
+/// The little of a JSON tree that recognition looks at: any of the workspace's JSON trees
+/// is recognized where it is, without converting it.
+pub trait Shaped: Sized {
+    fn member(&self, key: &str) -> Option<&Self>;
+    /// The object's keys; `None` when it is no object.
+    fn keys(&self) -> Option<Vec<&str>>;
+    fn elements(&self) -> Option<&[Self]>;
+    fn null(&self) -> bool;
 }
 
-fn is_flow_spec(value: &Value) -> bool {
+impl Shaped for Value {
+    fn member(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn keys(&self) -> Option<Vec<&str>> {
+        Some(self.as_object()?.keys().map(String::as_str).collect())
+    }
+    fn elements(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn null(&self) -> bool {
+        self.is_null()
+    }
+}
+
+impl Shaped for Node {
+    fn member(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn keys(&self) -> Option<Vec<&str>> {
+        match self {
+            Node::Object(entries) => Some(entries.iter().map(|(k, _)| k.as_str()).collect()),
+            _ => None,
+        }
+    }
+    fn elements(&self) -> Option<&[Self]> {
+        match self {
+            Node::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    fn null(&self) -> bool {
+        matches!(self, Node::Null)
+    }
+}
+
+impl Shaped for flowc_diag::json::Json {
+    fn member(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn keys(&self) -> Option<Vec<&str>> {
+        match &self.kind {
+            flowc_diag::json::JsonKind::Object(members) => Some(members.iter().map(|m| m.key.as_str()).collect()),
+            _ => None,
+        }
+    }
+    fn elements(&self) -> Option<&[Self]> {
+        match &self.kind {
+            flowc_diag::json::JsonKind::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    fn null(&self) -> bool {
+        self.is_null()
+    }
+}
+
+fn has<T: Shaped>(value: &T, key: &str) -> bool {
+    value.member(key).is_some_and(|v| !v.null())
+}
+
+fn at<'a, T: Shaped>(value: &'a T, path: &[&str]) -> Option<&'a T> {
+    path.iter().try_fold(value, |v, key| v.member(key))
+}
+
+fn is_flow_spec<T: Shaped>(value: &T) -> bool {
     ["transformationSpecs", "sourceConnectionSpecIds", "targetConnectionSpecIds", "scheduleSpec"].iter().any(|k| has(value, k))
         && !has(value, "flowSpec")
 }
 
 /// What a JSON body is, by its shape; `None` when it is none of the bodies flowc knows.
-pub fn recognize(value: &Value) -> Option<BodyKind> {
-    let object = value.as_object()?;
+pub fn recognize<T: Shaped>(value: &T) -> Option<BodyKind> {
+    let keys = value.keys()?;
     const BUNDLE_KEYS: [&str; 4] = ["sourceConnection", "targetConnection", "mappingSet", "flow"];
-    if BUNDLE_KEYS.iter().any(|k| object.contains_key(*k))
-        && object.keys().all(|k| BUNDLE_KEYS.contains(&k.as_str()) || k == "plan")
-    {
+    if BUNDLE_KEYS.iter().any(|k| keys.contains(k)) && keys.iter().all(|k| BUNDLE_KEYS.contains(k) || *k == "plan") {
         return Some(BodyKind::Bundle);
     }
     if has(value, "flowSpec") && (has(value, "transformations") || has(value, "scheduleParams") || has(value, "sourceConnectionIds")) {
         return Some(BodyKind::Flow);
     }
-    let mappings = value.get("mappings").and_then(Value::as_array);
-    if let Some(mappings) = mappings {
+    if let Some(mappings) = value.member("mappings").and_then(Shaped::elements) {
         let entry_has = |key: &str| mappings.iter().any(|m| has(m, key));
         if has(value, "xdmSchema") || entry_has("destinationXdmPath") || entry_has("sourceAttribute") {
             return Some(BodyKind::LegacyMappingSet);
         }
-        if value.pointer("/outputSchema/schemaRef").is_some() || entry_has("destination") || mappings.is_empty() {
+        if at(value, &["outputSchema", "schemaRef"]).is_some() || entry_has("destination") || mappings.is_empty() {
             return Some(BodyKind::MappingSet);
         }
     }
-    if value.pointer("/data/schema").is_some() && value.pointer("/params/dataSetId").is_some() {
+    if at(value, &["data", "schema"]).is_some() && at(value, &["params", "dataSetId"]).is_some() {
         return Some(BodyKind::TargetConnection);
     }
-    let params = value.get("params");
+    let params = value.member("params");
     let source_params = params.is_some_and(|p| has(p, "tableName") || has(p, "path") || has(p, "columns"));
     if (has(value, "baseConnectionId") || has(value, "connectionSpec")) && source_params {
         return Some(BodyKind::SourceConnection);
     }
-    if is_flow_spec(value) || value.get("items").and_then(Value::as_array).is_some_and(|items| items.iter().any(is_flow_spec)) {
+    if is_flow_spec(value) || value.member("items").and_then(Shaped::elements).is_some_and(|items| items.iter().any(is_flow_spec)) {
         return Some(BodyKind::FlowSpec);
     }
     None
@@ -143,7 +211,7 @@ impl Imported {
 
     /// Adds a body read at `origin`; a bundle adds its members, each at its own pointer.
     pub fn add_at(&mut self, value: Node, origin: BodyOrigin) -> Result<BodyKind, String> {
-        let kind = recognize(&value.to_value()).ok_or_else(|| "not a body flowc knows: no source connection, target connection, mapping set or flow shape".to_owned())?;
+        let kind = recognize(&value).ok_or_else(|| "not a body flowc knows: no source connection, target connection, mapping set or flow shape".to_owned())?;
         let slot = match kind {
             BodyKind::SourceConnection => &mut self.source_connection,
             BodyKind::TargetConnection => &mut self.target_connection,
@@ -236,14 +304,12 @@ pub struct Import {
 }
 
 impl Import {
-    /// Where a span of [`Import::raw`] came from: the innermost item holding its start.
+    /// Where a span of [`Import::raw`] came from: the item holding its start. (Places are
+    /// written in order and do not overlap.)
     pub fn locate(&self, span: flowc_diag::Span) -> Option<Located> {
         let at = span.start;
-        let place = self
-            .places
-            .iter()
-            .filter(|p| p.range.start <= at && (at < p.range.end || (p.range.is_empty() && at == p.range.start)))
-            .min_by_key(|p| p.range.len())?;
+        let after = self.places.partition_point(|p| p.range.start <= at);
+        let place = self.places[..after].last().filter(|p| at < p.range.end || (p.range.is_empty() && at == p.range.start))?;
         let part = place.parts.iter().find(|p| p.range.start <= at && at < p.range.end.max(p.range.start + 1));
         Some(match part {
             Some(part) => Located {
@@ -370,13 +436,13 @@ impl Writer<'_> {
 }
 
 /// A string setting `key = "value"` from `pointer` of `body`, when it is there.
-fn string_setting(lines: &mut Vec<Line>, key: &str, body: BodyKind, value: Option<&Value>, pointer: &str) {
-    if let Some(v) = value.and_then(|v| v.pointer(pointer)).and_then(Value::as_str) {
+fn string_setting(lines: &mut Vec<Line>, key: &str, body: BodyKind, value: Option<&Node>, pointer: &str) {
+    if let Some(v) = value.and_then(|v| v.pointer(pointer)).and_then(Node::as_str) {
         lines.push(Line::setting(key, quote(v), body, pointer));
     }
 }
 
-fn text<'a>(value: Option<&'a Value>, pointer: &str) -> Option<&'a str> {
+fn text<'a>(value: Option<&'a Node>, pointer: &str) -> Option<&'a str> {
     value?.pointer(pointer)?.as_str()
 }
 
@@ -388,12 +454,22 @@ pub fn import(bundle: &Imported, origin: &str) -> Import {
 
 /// [`import`] with the flow specs to name a flow's spec by (`spec = CRMToAEP`).
 pub fn import_with(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -> Import {
+    let mut written = import_unformatted(bundle, origin, catalog);
+    // The bodies may hold something flowc cannot parse (an expression with a syntax
+    // error): the file is then written as it is, and checking it says what is wrong.
+    if let Ok(text) = flowc_syntax::format(&written.raw) {
+        written.text = text;
+    }
+    written
+}
+
+/// [`import_with`] without the layout: [`Import::text`] is [`Import::raw`]. What checking
+/// the bodies needs, without the cost of formatting a large mapping set.
+pub fn import_unformatted(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -> Import {
     let mut w = Writer { bundle, out: format!("# imported by flowc from {origin}\n\n"), places: Vec::new(), warnings: Vec::new() };
-    let value = |n: &Option<Node>| n.as_ref().map(Node::to_value);
-    let (flow, source, target) = (value(&bundle.flow), value(&bundle.source_connection), value(&bundle.target_connection));
-    let (current, legacy) = (value(&bundle.mapping_set), value(&bundle.legacy_mapping_set));
-    let (flow, source, target) = (flow.as_ref(), source.as_ref(), target.as_ref());
-    let mapping = current.as_ref().map(|m| (BodyKind::MappingSet, m)).or(legacy.as_ref().map(|m| (BodyKind::LegacyMappingSet, m)));
+    let (flow, source, target) = (bundle.flow.as_ref(), bundle.source_connection.as_ref(), bundle.target_connection.as_ref());
+    let (current, legacy) = (bundle.mapping_set.as_ref(), bundle.legacy_mapping_set.as_ref());
+    let mapping = current.map(|m| (BodyKind::MappingSet, m)).or(legacy.map(|m| (BodyKind::LegacyMappingSet, m)));
     let flow_name = text(flow, "/name");
 
     if let Some(flow) = flow {
@@ -425,26 +501,20 @@ pub fn import_with(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -
         flow_blocks(&mut w, flow, node);
     }
     if let Some((kind, mapping)) = mapping {
-        mapping_block(&mut w, kind, mapping, legacy.as_ref());
+        mapping_block(&mut w, kind, mapping, legacy);
     }
 
-    let text = match flowc_syntax::format(&w.out) {
-        Ok(text) => text,
-        // The bodies hold something flowc cannot parse (an expression with a syntax error):
-        // the file is written as it is, and checking it says what is wrong.
-        Err(_) => w.out.clone(),
-    };
-    Import { text, raw: w.out, places: w.places, warnings: w.warnings }
+    Import { text: w.out.clone(), raw: w.out, places: w.places, warnings: w.warnings }
 }
 
 /// The connection id a flow names, when it is an existing connection (not a placeholder).
-fn existing_id<'a>(flow: Option<&'a Value>, key: &str, placeholder: &str) -> Option<&'a str> {
+fn existing_id<'a>(flow: Option<&'a Node>, key: &str, placeholder: &str) -> Option<&'a str> {
     let ids = flow?.get(key)?.as_array()?;
     let id = ids.first()?.as_str()?;
     (id != placeholder).then_some(id)
 }
 
-fn source_block(w: &mut Writer, source: Option<&Value>, flow: Option<&Value>, flow_name: Option<&str>) {
+fn source_block(w: &mut Writer, source: Option<&Node>, flow: Option<&Node>, flow_name: Option<&str>) {
     let s = BodyKind::SourceConnection;
     let mut lines = Vec::new();
     if let Some(id) = existing_id(flow, "sourceConnectionIds", plan::SOURCE_CONNECTION_ID) {
@@ -501,9 +571,9 @@ fn source_block(w: &mut Writer, source: Option<&Value>, flow: Option<&Value>, fl
 
 fn target_block(
     w: &mut Writer,
-    target: Option<&Value>,
-    flow: Option<&Value>,
-    mapping: Option<(BodyKind, &Value)>,
+    target: Option<&Node>,
+    flow: Option<&Node>,
+    mapping: Option<(BodyKind, &Node)>,
     flow_name: Option<&str>,
 ) {
     let t = BodyKind::TargetConnection;
@@ -556,11 +626,11 @@ fn target_block(
     w.block("target", block_body, lines);
 }
 
-fn flow_blocks(w: &mut Writer, flow: &Value, node: &Node) {
+fn flow_blocks(w: &mut Writer, flow: &Node, node: &Node) {
     let f = BodyKind::Flow;
-    for (i, t) in flow.get("transformations").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, t) in flow.get("transformations").and_then(Node::as_array).into_iter().flatten().enumerate() {
         let at = format!("/transformations/{i}");
-        match t.get("name").and_then(Value::as_str) {
+        match t.get("name").and_then(Node::as_str) {
             Some("Copy") => {
                 let mut lines = Vec::new();
                 let delta = format!("{at}/params/deltaColumn");
@@ -726,14 +796,14 @@ fn column(node: &Node) -> Option<String> {
     Some(format!("{}: {t}", name(field)))
 }
 
-fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Value, legacy: Option<&Value>) {
-    let identities: Vec<(usize, &Value)> = legacy
+fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<&Node>) {
+    let identities: Vec<(usize, &Node)> = legacy
         .and_then(|l| l.get("mappings"))
-        .and_then(Value::as_array)
-        .map(|m| m.iter().enumerate().filter(|(_, e)| e.get("identity").and_then(Value::as_bool) == Some(true)).collect())
+        .and_then(Node::as_array)
+        .map(|m| m.iter().enumerate().filter(|(_, e)| e.get("identity").and_then(Node::as_bool) == Some(true)).collect())
         .unwrap_or_default();
     let mut lines = Vec::new();
-    for (i, entry) in mapping.get("mappings").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, entry) in mapping.get("mappings").and_then(Node::as_array).into_iter().flatten().enumerate() {
         let at = format!("/mappings/{i}");
         let legacy_form = entry.get("destinationXdmPath").is_some();
         let (destination_key, source_key) = if legacy_form { ("destinationXdmPath", "sourceAttribute") } else { ("destination", "source") };
@@ -782,7 +852,7 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Value, legacy: Option
             if let Some(group) = text(Some(identity), "/identityGroup") {
                 args.push((format!("group = {}", quote(group)), format!("/mappings/{j}/identityGroup")));
             }
-            if identity.get("primaryIdentity").and_then(Value::as_bool) == Some(true) {
+            if identity.get("primaryIdentity").and_then(Node::as_bool) == Some(true) {
                 args.push(("primary".to_owned(), format!("/mappings/{j}/primaryIdentity")));
             }
             let start = text_out.len();

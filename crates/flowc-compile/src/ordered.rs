@@ -61,6 +61,34 @@ impl Node {
         }
     }
 
+    /// The value at a JSON pointer (`/outputSchema/schemaRef/id`).
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        let mut at = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let key = raw.replace("~1", "/").replace("~0", "~");
+            at = match at {
+                Node::Object(_) => at.get(&key)?,
+                Node::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(at)
+    }
+
+    pub fn as_array(&self) -> Option<&Vec<Node>> {
+        match self {
+            Node::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Node::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Node::String(s) => Some(s),

@@ -652,6 +652,9 @@ impl<'s> Parser<'s> {
     fn column_list(&mut self, open: Span) -> PResult<(Vec<Column>, Span)> {
         self.enter(open)?;
         let mut columns: Vec<Column> = Vec::new();
+        // By name, to find a repeated one without comparing every pair (sources have
+        // thousands of columns).
+        let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
         let close = loop {
             self.skip_newlines();
             if self.gave_up() {
@@ -670,8 +673,7 @@ impl<'s> Parser<'s> {
             }
             match self.column() {
                 Ok(column) => {
-                    if let Some(first) = columns.iter().find(|c| c.name.value == column.name.value) {
-                        let first = first.name.span;
+                    if let Some(&first) = seen.get(&column.name.value) {
                         self.report(
                             Diagnostic::new(
                                 Code::DuplicateKey,
@@ -682,6 +684,7 @@ impl<'s> Parser<'s> {
                             .with_secondary(first, "first declared here"),
                         );
                     }
+                    seen.entry(column.name.value.clone()).or_insert(column.name.span);
                     columns.push(column);
                     self.end_of_item();
                 }
