@@ -432,3 +432,64 @@ fn flowspec_lists_the_builtin_spec_and_those_of_flowc_toml() {
     let list = stdout(&out);
     assert!(list.contains("CRMToAEP") && list.contains("CustomToAEP"), "{list}");
 }
+
+#[test]
+fn json_bodies_are_checked_at_their_json_positions() {
+    let out = flowc(&["check", "--format", "short", "fixtures/import/unknown-columns"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("fixtures/import/unknown-columns/mapping-set.json:27:43: error[F300] unknown source field `Descrption`"),
+        "{text}"
+    );
+    // A folder of clean bodies and their schema: the schema file is no body and is passed over.
+    let out = flowc(&["check", "fixtures/import/payments"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("checked 4 files: no problems"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_json_file_named_on_the_command_line_that_is_no_body_is_reported() {
+    let out = flowc(&["check", "--format", "short", "fixtures/diagnostics/F601/unknown-body/notes.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("notes.json:1:1: error[F601]"), "{}", stdout(&out));
+}
+
+#[test]
+fn import_writes_a_flow_file_that_checks_and_builds_back_to_the_same_bodies() {
+    let dir = temp_dir("import");
+    let written = dir.join("payments.flow");
+    let out = flowc(&["import", "fixtures/import/payments", "-o", written.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&written).expect("written");
+    assert!(text.starts_with("# imported by flowc from fixtures/import/payments\n"), "{text}");
+    // The schema and the columns are named relative to the written file.
+    assert!(text.contains("schema_file = \""), "{text}");
+    let check = flowc(&["check", written.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let built = dir.join("built");
+    let build = flowc(&["build", written.to_str().unwrap(), "-o", built.to_str().unwrap()]);
+    assert_eq!(build.status.code(), Some(0), "{}{}", stdout(&build), stderr(&build));
+    for name in ["source-connection.json", "target-connection.json", "mapping-set.json", "flow.json"] {
+        let original = std::fs::read_to_string(common::root().join("fixtures/import/payments").join(name)).expect("original");
+        let again = std::fs::read_dir(&built)
+            .expect("built")
+            .flatten()
+            .map(|e| e.path())
+            .find_map(|p| std::fs::read_to_string(if p.is_dir() { p.join(name) } else { built.join(name) }).ok())
+            .expect("rebuilt body");
+        assert_eq!(again, original, "{name}");
+    }
+}
+
+#[test]
+fn import_of_broken_bodies_writes_nothing_and_exits_1() {
+    let dir = temp_dir("import-broken");
+    let written = dir.join("out.flow");
+    let out = flowc(&["import", "fixtures/diagnostics/F600/syntax-error", "-o", written.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("F600"), "{}", stderr(&out));
+    assert!(!written.exists(), "a partial import was written");
+    let out = flowc(&["import", "no/such/folder"]);
+    assert_eq!(out.status.code(), Some(2));
+}
