@@ -449,6 +449,13 @@ fn json_bodies_are_checked_at_their_json_positions() {
 }
 
 #[test]
+fn a_folder_of_flow_specs_alone_is_no_dataflow() {
+    let out = flowc(&["check", "--format", "short", "fixtures/flowspecs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("F110"), "{}", stdout(&out));
+}
+
+#[test]
 fn a_json_file_named_on_the_command_line_that_is_no_body_is_reported() {
     let out = flowc(&["check", "--format", "short", "fixtures/diagnostics/F601/unknown-body/notes.json"]);
     assert_eq!(out.status.code(), Some(1));

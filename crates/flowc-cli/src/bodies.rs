@@ -61,7 +61,7 @@ pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport>
     let (dir, settings) = (first.dir.clone(), first.settings.clone());
     let mut df = read(checker, group);
     let mut found: Vec<Vec<Diagnostic>> = df.diagnostics.clone();
-    if !df.is_empty() {
+    if df.has_dataflow() {
         complete(&mut df, &dir, &settings, None);
         let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
         let written = import::import_unformatted(&df.imported, &origin, &df.catalog);
@@ -230,7 +230,7 @@ pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir
     let mut df = read(checker, inputs);
     let mut found = df.diagnostics.clone();
     let mut text = None;
-    if !df.is_empty() {
+    if df.has_dataflow() {
         complete(&mut df, &first.dir.clone(), &first.settings.clone(), Some(written_dir));
         let written = import::import_with(&df.imported, origin, &df.catalog);
         for (file, d) in df.import_diagnostics(&written) {

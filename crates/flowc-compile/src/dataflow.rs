@@ -46,9 +46,14 @@ pub struct Dataflow {
 }
 
 impl Dataflow {
-    /// Whether any file holds a body (a folder of other JSON files is no dataflow).
+    /// Whether no file holds a body (a folder of other JSON files is no dataflow).
     pub fn is_empty(&self) -> bool {
         !self.has_body.iter().any(|b| *b)
+    }
+
+    /// Whether there is a body to import and check (flow specs alone are not a dataflow).
+    pub fn has_dataflow(&self) -> bool {
+        !self.imported.origins.is_empty()
     }
 
     /// Where a span of an [`Import`]'s raw text came from: a file and a span in it.
