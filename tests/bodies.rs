@@ -76,3 +76,33 @@ fn import_cases_report_the_expected_codes_at_json_positions() {
 fn import_code_fixtures_report_the_expected_codes_at_json_positions() {
     insta::glob!("../fixtures/diagnostics", "F6*/*/expect.txt", run_case);
 }
+
+/// The bodies `flowc build` wrote for every golden case check as JSON with the same errors as
+/// the flow file they were built from (none, but for a flow spec that is not built in).
+#[test]
+fn built_bodies_check_with_the_errors_of_their_flow_file() {
+    let cases = std::fs::read_dir(root().join("fixtures/compile")).expect("compile cases");
+    let checker = flowc_cli::Checker::default();
+    let errors = |reports: &[FileReport]| -> Vec<String> {
+        let mut codes: Vec<String> = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.severity == flowc_diag::Severity::Error)
+            .map(|d| d.code.to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let mut checked = 0;
+    for case in cases.flatten().map(|e| e.path()).filter(|p| p.join("dataflow.flow").is_file()) {
+        let flow = case.join("dataflow.flow");
+        let mut source = flowc_cli::Source::file(&relative(&flow), std::fs::read(&flow).expect("readable"));
+        source.dir = case.clone();
+        let from_flow = errors(&flowc_cli::check_all(&checker, std::slice::from_ref(&source)));
+        let reports = bodies::check_all(&checker, inputs(&case, &[]));
+        assert_eq!(errors(&reports), from_flow, "{}", relative(&case));
+        checked += reports.len();
+    }
+    assert!(checked >= 15, "only {checked} body files were checked");
+}

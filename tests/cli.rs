@@ -500,3 +500,13 @@ fn import_of_broken_bodies_writes_nothing_and_exits_1() {
     let out = flowc(&["import", "no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_json_body_on_stdin_is_checked_when_its_name_says_json() {
+    let body = std::fs::read(common::root().join("fixtures/import/unknown-columns/mapping-set.json")).expect("fixture");
+    let out = flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", "mapping-set.json", "-"], Some(&body));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Alone, the mapping set has no source columns and no schema: said once each.
+    assert!(stdout(&out).contains("mapping-set.json:1:1: warning[F324]"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("warning[F323]"), "{}", stdout(&out));
+}
