@@ -241,6 +241,8 @@ pub(crate) struct Builder<'d> {
     stopped: bool,
     extends_checked: HashSet<DocId>,
     parents: HashMap<DocId, HashMap<usize, (usize, Seg<'d>)>>,
+    /// Each document read again with positions, once, when a diagnostic needs a span in it.
+    spanned: HashMap<DocId, Option<flowc_diag::json::Json>>,
 }
 
 pub(crate) struct Built {
@@ -268,6 +270,7 @@ impl<'d> Builder<'d> {
             stopped: false,
             extends_checked: HashSet::new(),
             parents: HashMap::new(),
+            spanned: HashMap::new(),
         }
     }
 
@@ -1216,18 +1219,19 @@ impl<'d> Builder<'d> {
             p = parent;
         }
         path.reverse();
-        let found = match at {
-            At::Schema => jsontext::locate(doc.text, &path),
+        let spanned = self.spanned.entry(loc.doc).or_insert_with(|| flowc_diag::json::parse(doc.text).ok());
+        let found = spanned.as_ref().and_then(|json| match at {
+            At::Schema => jsontext::locate_in(json, &path),
             At::Member(extra) => {
                 let full: Vec<Seg<'_>> =
                     path.iter().copied().chain(extra.iter().copied()).collect();
-                jsontext::locate(doc.text, &full).or_else(|| jsontext::locate(doc.text, &path))
+                jsontext::locate_in(json, &full).or_else(|| jsontext::locate_in(json, &path))
             }
             At::Name => match path.split_last() {
-                Some((Seg::Key(k), parent)) => jsontext::locate_key(doc.text, parent, k),
-                _ => jsontext::locate(doc.text, &path),
+                Some((Seg::Key(k), parent)) => jsontext::locate_key_in(json, parent, k),
+                _ => jsontext::locate_in(json, &path),
             },
-        };
+        });
         // A whole object is a poor primary span: point at its opening brace.
         match found {
             Some(s) if matches!(at, At::Schema) && s.len() > 1 && loc.v.is_object() => {
