@@ -310,3 +310,102 @@ proptest! {
         );
     }
 }
+
+// ---- JSON request bodies ----
+
+const JSON_PIECES: &[&str] = &[
+    "{", "}", "[", "]", ",", ":", "\"", "\"a\"", "\"mappings\"", "\"source\"", "\"destination\"", "\"sourceType\"",
+    "\"EXPRESSION\"", "\"concat(a, \\\"b\\\")\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\\ud800\"", "\\", "\"\\q\"",
+    "0", "-1.5e3", "01", "1.", "true", "false", "null", "nul", " ", "\n", "é", "\"outputSchema\"", "\"schemaRef\"",
+    "\"id\"", "\"flowSpec\"", "\"scheduleParams\"", "\"interval\"", "\"30\"",
+];
+
+fn json_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(JSON_PIECES), 0..60).prop_map(|pieces| pieces.concat())
+}
+
+/// Any JSON value, as serde_json holds it.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "\\PC{0,8}".prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map("\\PC{0,6}", inner, 0..6).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// flowc's JSON reader accepts what serde_json accepts, and reads the same values; every
+    /// span it gives lies on character boundaries.
+    #[test]
+    fn the_json_reader_agrees_with_serde_json(text in json_soup()) {
+        let ours = flowc_diag::json::parse(&text);
+        let theirs = serde_json::from_str::<serde_json::Value>(&text);
+        prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:?}: {:?} vs {:?}", text, ours, theirs);
+        match (ours, theirs) {
+            (Ok(ours), Ok(theirs)) => prop_assert_eq!(ours.to_value(), theirs),
+            (Err(e), _) => prop_assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end) && e.span.end <= text.len()),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_json_reader_reads_back_what_serde_json_writes(value in json_value(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.expect("serializes");
+        let read = flowc_diag::json::parse(&text).expect("valid JSON");
+        prop_assert_eq!(read.to_value(), value);
+    }
+
+    /// Broken and odd bodies get diagnostics, never a panic, and every diagnostic is inside
+    /// its file.
+    #[test]
+    fn checking_json_bodies_never_panics(mapping in json_soup(), flow in json_value(), cut in 0usize..2000) {
+        let golden = std::fs::read_to_string(common::root().join("fixtures/import/payments/mapping-set.json")).expect("fixture");
+        let mut at = cut.min(golden.len());
+        while !golden.is_char_boundary(at) {
+            at -= 1;
+        }
+        let spliced = format!("{}{}{}", &golden[..at], mapping, &golden[at..]);
+        // And a valid mapping set with one member replaced by any JSON value.
+        let mut replaced: serde_json::Value = serde_json::from_str(&golden).expect("JSON");
+        let members = ["/mappings", "/mappings/0", "/mappings/1/source", "/mappings/2/destination", "/outputSchema", "/outputSchema/schemaRef/id", "/mappings/3/sourceType"];
+        if let Some(target) = replaced.pointer_mut(members[cut % members.len()]) {
+            *target = flow.clone();
+        }
+        let files = [
+            ("mapping-set.json", spliced),
+            ("flow.json", flow.to_string()),
+            ("soup.json", mapping.clone()),
+            ("other/mapping-set.json", serde_json::to_string_pretty(&replaced).expect("JSON")),
+        ];
+        let inputs: Vec<flowc_cli::bodies::JsonInput> = files
+            .iter()
+            .map(|(name, text)| flowc_cli::bodies::JsonInput {
+                name: (*name).to_owned(),
+                path: None,
+                bytes: text.clone().into_bytes(),
+                explicit: true,
+                dir: std::path::Path::new(name).parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
+                settings: flowc_check::Settings::default(),
+            })
+            .collect();
+        let checker = flowc_cli::Checker::default();
+        for report in flowc_cli::bodies::check_all(&checker, inputs.clone()) {
+            for d in &report.diagnostics {
+                for label in &d.labels {
+                    prop_assert!(label.span.start <= label.span.end && label.span.end <= report.text.len(), "{}: {:?}", report.name, d);
+                    prop_assert!(report.text.is_char_boundary(label.span.start) && report.text.is_char_boundary(label.span.end), "{:?}", d);
+                }
+            }
+        }
+        let _ = flowc_cli::bodies::import(&checker, &inputs, "soup", std::path::Path::new("."));
+    }
+}
