@@ -510,3 +510,35 @@ fn a_json_body_on_stdin_is_checked_when_its_name_says_json() {
     assert!(stdout(&out).contains("mapping-set.json:1:1: warning[F324]"), "{}", stdout(&out));
     assert!(stdout(&out).contains("warning[F323]"), "{}", stdout(&out));
 }
+
+#[test]
+fn json_bodies_named_twice_or_alone_or_from_their_folder_check_cleanly() {
+    // A flow's body alone is a whole request: no error for the bodies it does not come with.
+    let out = flowc(&["check", "--format", "short", "fixtures/import/payments/flow.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // The same file by two names is one file, not a second flow.
+    let out = flowc(&["check", "--format", "short", "fixtures/import/payments", "./fixtures/import/payments/flow.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Named from inside their folder, the bodies still find the schema beside them.
+    let out = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(["check", "--format", "short", "flow.json", "mapping-set.json", "source-connection.json", "target-connection.json"])
+        .current_dir(common::root().join("fixtures/import/payments"))
+        .output()
+        .expect("flowc runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("F323"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_body_that_does_not_parse_brings_no_cascade_of_errors_on_the_others() {
+    let dir = temp_dir("broken-source");
+    for name in ["flow.json", "mapping-set.json", "target-connection.json", "payments-products.xed.json"] {
+        std::fs::copy(common::root().join("fixtures/import/payments").join(name), dir.join(name)).expect("copy");
+    }
+    std::fs::write(dir.join("source-connection.json"), "{\"name\": ").expect("write");
+    let out = flowc(&["check", "--format", "short", "-q", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("source-connection.json:1:10: error[F600]"), "{lines:#?}");
+}

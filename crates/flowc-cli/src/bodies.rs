@@ -35,14 +35,28 @@ pub struct JsonInput {
 pub fn dataflows(inputs: Vec<JsonInput>) -> Vec<Vec<JsonInput>> {
     let mut by_dir: BTreeMap<PathBuf, Vec<JsonInput>> = BTreeMap::new();
     let mut alone = Vec::new();
+    // A file named twice (`a/x.json` and `./a/x.json`) is one file.
+    let mut seen = std::collections::HashSet::new();
     for input in inputs {
+        if let Some(path) = &input.path
+            && !seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        {
+            continue;
+        }
         if is_bundle(&input.bytes) {
             alone.push(vec![input]);
         } else {
-            by_dir.entry(input.dir.clone()).or_default().push(input);
+            // `a` and `./a` are one folder.
+            let key = std::fs::canonicalize(folder(&input.dir)).unwrap_or_else(|_| input.dir.clone());
+            by_dir.entry(key).or_default().push(input);
         }
     }
     by_dir.into_values().chain(alone).collect()
+}
+
+/// A folder to read: the current one for files named without one.
+fn folder(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() { Path::new(".") } else { dir }
 }
 
 fn is_bundle(bytes: &[u8]) -> bool {
@@ -58,7 +72,7 @@ fn is_bundle(bytes: &[u8]) -> bool {
 /// named on the command line).
 pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport> {
     let Some(first) = group.first() else { return Vec::new() };
-    let (dir, settings) = (first.dir.clone(), first.settings.clone());
+    let (dir, settings) = (folder(&first.dir).to_path_buf(), first.settings.clone());
     let mut df = read(checker, group);
     let mut found: Vec<Vec<Diagnostic>> = df.diagnostics.clone();
     if df.has_dataflow() {
@@ -69,9 +83,9 @@ pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport>
             found[file].push(d);
         }
         for (file, d) in check_written(checker, &df, &written, &dir, &settings) {
-            // What the JSON itself showed is said once, in its own terms.
-            let said = |c: Code| found.iter().flatten().any(|x| x.code == c);
-            if matches!(d.code, Code::NoMappingTransformation | Code::SchemaMismatch) && said(d.code) {
+            // What the JSON itself shows is checked on the JSON (a flow's Mapping
+            // transformation, the schemas' match), and said once, in its own terms.
+            if matches!(d.code, Code::NoMappingTransformation | Code::SchemaMismatch) {
                 continue;
             }
             found[file].push(d);
@@ -81,7 +95,7 @@ pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport>
         .iter()
         .zip(found)
         .enumerate()
-        .filter(|(i, (input, _))| input.explicit || df.has_body[*i] || (!df.is_empty() && df.docs[*i].is_none()))
+        .filter(|(i, (input, diagnostics))| reported(&df, *i, input, diagnostics))
         .map(|(i, (input, mut diagnostics))| {
             if let (Some(config), Some(path)) = (&settings.config, &input.path) {
                 config.apply(path, &mut diagnostics);
@@ -91,6 +105,16 @@ pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport>
             FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
         })
         .collect()
+}
+
+/// Whether a file gets a report: a body, a file named on the command line, a file that
+/// seems meant as a body, or one that does not parse beside bodies or looks like one.
+fn reported(df: &Dataflow, i: usize, input: &JsonInput, diagnostics: &[Diagnostic]) -> bool {
+    let unparsed = df.docs[i].is_none();
+    input.explicit
+        || df.has_body[i]
+        || (!unparsed && !diagnostics.is_empty())
+        || (unparsed && (!df.is_empty() || dataflow::looks_like_a_body(&df.texts[i])))
 }
 
 /// Checks every dataflow, in parallel; reports in input order.
@@ -175,23 +199,16 @@ fn check_written(checker: &Checker, df: &Dataflow, written: &Import, dir: &Path,
         std::sync::Arc::new(c)
     }));
     let (_, outcome) = flowc_check::check_source_with(&checker.session, written.raw.as_bytes(), None, dir, &no_config, &extra);
-    let fallback = df.imported.origins.first().map(|(_, o)| o.file).unwrap_or_default();
-    outcome
-        .diagnostics
-        .into_iter()
-        .map(|d| relocate(d, df, written, fallback))
-        .collect()
+    outcome.diagnostics.into_iter().filter_map(|d| relocate(d, df, written)).collect()
 }
 
 /// A diagnostic on the written text, moved to the JSON: its primary label decides the
-/// file; labels in other files become notes.
-fn relocate(mut d: Diagnostic, df: &Dataflow, written: &Import, fallback: usize) -> (usize, Diagnostic) {
+/// file; labels in other files become notes. `None` for a diagnostic about a body the
+/// dataflow does not have (or that did not parse): a flow's JSON alone is no error for
+/// lacking its connections' bodies.
+fn relocate(mut d: Diagnostic, df: &Dataflow, written: &Import) -> Option<(usize, Diagnostic)> {
     let place = |span: Span| written.locate(span).and_then(|l| df.locate(&l));
-    let primary = place(d.primary_span());
-    let (file, primary_span) = primary.unwrap_or_else(|| {
-        let start = df.docs[fallback].as_ref().map_or(0, |j| j.span.start);
-        (fallback, Span::new(start, start + 1))
-    });
+    let (file, primary_span) = place(d.primary_span())?;
     let mut notes = Vec::new();
     let labels = std::mem::take(&mut d.labels);
     for mut label in labels {
@@ -212,7 +229,7 @@ fn relocate(mut d: Diagnostic, df: &Dataflow, written: &Import, fallback: usize)
                 .into(),
         );
     }
-    (file, d)
+    Some((file, d))
 }
 
 /// What `flowc import` made of a path: the flowc text, or why there is none, and the
@@ -231,10 +248,17 @@ pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir
     let mut found = df.diagnostics.clone();
     let mut text = None;
     if df.has_dataflow() {
-        complete(&mut df, &first.dir.clone(), &first.settings.clone(), Some(written_dir));
+        complete(&mut df, folder(&first.dir), &first.settings.clone(), Some(written_dir));
         let written = import::import_with(&df.imported, origin, &df.catalog);
         for (file, d) in df.import_diagnostics(&written) {
             found[file].push(d);
+        }
+        // What is written must read back: a source that is no Data Prep expression is
+        // reported at its place in the JSON, and nothing is written.
+        for d in flowc_syntax::parse(&written.raw).diagnostics {
+            if let Some((file, d)) = relocate(d, &df, &written) {
+                found[file].push(d);
+            }
         }
         text = Some(written.text);
     }
@@ -243,7 +267,7 @@ pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir
         .iter()
         .zip(found)
         .enumerate()
-        .filter(|(i, (input, d))| input.explicit || df.has_body[*i] || !d.is_empty())
+        .filter(|(i, (input, d))| reported(&df, *i, input, d))
         .map(|(i, (input, mut diagnostics))| {
             flowc_diag::sort(&mut diagnostics);
             FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }

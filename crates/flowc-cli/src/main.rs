@@ -297,7 +297,7 @@ fn check(args: CheckArgs) -> ExitCode {
             Input::Stdin => None,
         };
         if name.ends_with(".json") {
-            let dir = path.and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
+            let dir = path.and_then(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             let explicit = path.is_none_or(|p| explicit.contains(p));
             let settings = flowc_check::Settings::default();
             bodies.push(JsonInput { name, path: path.cloned(), bytes, explicit, dir, settings });
@@ -596,13 +596,22 @@ fn import(args: ImportArgs) -> ExitCode {
             return usage(format!("`{}`: no such file or folder", path.display()));
         }
     }
+    // A file named twice (`DIR` and `DIR/flow.json`) is read once.
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|(path, _)| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
+    if let Some(out) = &args.output {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if out.is_dir() || !parent.is_dir() {
+            return usage(format!("cannot write {}: give a file path in an existing folder", out.display()));
+        }
+    }
     let mut bodies = Vec::new();
     for (path, explicit) in inputs {
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
         };
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let name = path.display().to_string();
         bodies.push(JsonInput { name, path: Some(path), bytes, explicit, dir, settings: flowc_check::Settings::default() });
     }

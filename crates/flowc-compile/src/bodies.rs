@@ -680,7 +680,7 @@ fn attribute_text(entry: &Entry, name: &str) -> Option<String> {
 }
 
 /// What a mapping entry's right side is, for `sourceType`.
-enum Kind {
+pub(crate) enum Kind {
     /// A bare source path.
     Attribute,
     /// A constant string, number or boolean, with the value Data Prep receives.
@@ -688,7 +688,7 @@ enum Kind {
     Expression,
 }
 
-fn source_kind(entry: &Entry) -> Kind {
+pub(crate) fn source_kind(entry: &Entry) -> Kind {
     match &entry.expr.kind {
         ExprKind::Path(_) => Kind::Attribute,
         ExprKind::String(s) => Kind::Static(s.clone()),

@@ -117,9 +117,15 @@ impl Dataflow {
                 if said {
                     return None;
                 }
+                if w.code == Code::NotWritable {
+                    let d = Diagnostic::new(w.code, whole, w.message.clone())
+                        .with_label("not written")
+                        .with_help("write the Data Prep expression or path the mapping means; a column whose name has spaces or dots is `${Column Name}`");
+                    return Some((file, d));
+                }
                 let key = Located { key: !w.pointer.is_empty(), ..value };
                 let (file, span) = self.locate(&key)?;
-                Some((file, Diagnostic::new(Code::NotImported, span, w.message.clone()).with_label("not carried")))
+                Some((file, Diagnostic::new(w.code, span, w.message.clone()).with_label("not carried")))
             })
             .collect()
     }
@@ -180,13 +186,24 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
                 df.has_body[i] = true;
                 add_body(&mut df, i, &doc, kind, String::new());
             }
-            None if df.files[i].explicit => df.diagnostics[i].push(
-                Diagnostic::new(Code::UnknownBody, Span::new(doc.span.start, doc.span.start + 1), "this JSON is none of the request bodies flowc knows")
-                    .with_label("not a request body")
-                    .with_help(
-                        "give a source connection, target connection, mapping set or flow body as the API takes it, a bundle of them, or a `GET /flowSpecs` response",
+            // An XDM schema (the target schema beside the bodies) is no body, and no mistake.
+            None if is_xdm_schema(&doc) => {}
+            None if df.files[i].explicit || near_body(&doc).is_some() => {
+                let start = Span::new(doc.span.start, doc.span.start + 1);
+                let (span, message, help) = match near_body(&doc) {
+                    Some((kind, key, needs)) => (
+                        doc.member(key).map_or(start, |m| m.key_span),
+                        format!("this JSON looks like a {kind} (it has `{key}`), but is not one"),
+                        format!("a {kind} {needs}"),
                     ),
-            ),
+                    None => (
+                        start,
+                        "this JSON is none of the request bodies flowc knows".to_owned(),
+                        "give a source connection, target connection, mapping set or flow body as the API takes it, a bundle of them, or a `GET /flowSpecs` response".to_owned(),
+                    ),
+                };
+                df.diagnostics[i].push(Diagnostic::new(Code::UnknownBody, span, message).with_label("not a request body").with_help(help));
+            }
             None => {}
         }
         df.docs[i] = Some(doc);
@@ -220,6 +237,39 @@ fn parse_file(bytes: Vec<u8>, out: &mut Vec<Diagnostic>) -> (String, Option<Json
             (text, None)
         }
     }
+}
+
+/// Whether a JSON file is an XDM schema (`$id` and fields), not a body.
+fn is_xdm_schema(doc: &Json) -> bool {
+    doc.get("$id").is_some() && ["properties", "allOf", "meta:class", "definitions"].iter().any(|k| doc.get(k).is_some())
+}
+
+/// The body a JSON file seems meant to be, and what it lacks to be one: a file with a
+/// body's distinctive members is reported, never passed over.
+fn near_body(doc: &Json) -> Option<(&'static str, &'static str, &'static str)> {
+    const NEAR: &[(&str, &str, &str)] = &[
+        ("mapping set", "mappings", "has `mappings`, an array of objects, and `outputSchema.schemaRef` (or the legacy `xdmSchema`)"),
+        ("mapping set", "outputSchema", "has `mappings`, an array of objects, and `outputSchema.schemaRef`"),
+        ("mapping set", "xdmSchema", "in the legacy dialect has `xdmSchema` and `mappings`, an array of objects"),
+        ("flow", "flowSpec", "has `flowSpec` and `transformations`, `scheduleParams` or `sourceConnectionIds`"),
+        ("target connection", "data", "has `data.schema` and `params.dataSetId`"),
+        ("source connection", "baseConnectionId", "has `baseConnectionId` or `connectionSpec`, and `params` with `tableName`, `path` or `columns`"),
+    ];
+    NEAR.iter()
+        .find(|(kind, key, _)| {
+            let present = doc.get(key).is_some_and(|v| !v.is_null());
+            present && (*kind != "target connection" || doc.pointer("/data/schema").is_some())
+        })
+        .copied()
+}
+
+/// Distinctive members of request bodies, looked for in the text of a file that does not
+/// parse: such a file is reported even where no other body is.
+const BODY_MARKERS: &[&str] = &["\"mappings\"", "\"flowSpec\"", "\"baseConnectionId\"", "\"outputSchema\"", "\"xdmSchema\"", "\"dataSetId\"", "\"connectionSpec\""];
+
+/// Whether a file that does not parse looks like a body.
+pub fn looks_like_a_body(text: &str) -> bool {
+    BODY_MARKERS.iter().any(|m| text.contains(m))
 }
 
 /// Checks a body's member types and adds it to the dataflow.

@@ -15,6 +15,7 @@ use crate::bodies::{DATA_LAKE_CONNECTION_SPEC_ID, DEFAULT_SCHEMA_VERSION, DEFAUL
 use crate::flowspec::FlowSpecCatalog;
 use crate::ordered::Node;
 use crate::plan;
+use flowc_diag::Code;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
@@ -286,6 +287,8 @@ pub struct Located {
 /// Something the import changed or could not carry, and where it was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
+    /// [`Code::NotImported`] (left out, a warning) or [`Code::NotWritable`] (an error).
+    pub code: Code,
     pub message: String,
     pub body: BodyKind,
     pub pointer: String,
@@ -410,7 +413,11 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn warn(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Warning { message: message.into(), body, pointer: pointer.into() });
+        self.warnings.push(Warning { code: Code::NotImported, message: message.into(), body, pointer: pointer.into() });
+    }
+
+    fn refuse(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Warning { code: Code::NotWritable, message: message.into(), body, pointer: pointer.into() });
     }
 
     fn block(&mut self, keyword: &str, body: BodyKind, lines: Vec<Line>) {
@@ -466,6 +473,8 @@ pub fn import_with(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -
 /// [`import_with`] without the layout: [`Import::text`] is [`Import::raw`]. What checking
 /// the bodies needs, without the cost of formatting a large mapping set.
 pub fn import_unformatted(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -> Import {
+    // The origin is a comment line: nothing in it may end the line.
+    let origin: String = origin.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
     let mut w = Writer { bundle, out: format!("# imported by flowc from {origin}\n\n"), places: Vec::new(), warnings: Vec::new() };
     let (flow, source, target) = (bundle.flow.as_ref(), bundle.source_connection.as_ref(), bundle.target_connection.as_ref());
     let (current, legacy) = (bundle.mapping_set.as_ref(), bundle.legacy_mapping_set.as_ref());
@@ -829,10 +838,14 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
             }
         };
         // A constant as the flow file wrote it (`0`, `'K'`): the legacy dialect keeps that
-        // text where the current one keeps only the value.
+        // text, where the current one keeps only the value. Used when it is that value.
         let literal = match (verbatim, legacy_form) {
-            (false, true) => Some(source.to_owned()),
-            (false, false) => legacy.and_then(|l| l.get("mappings")?.as_array()?.get(i)).filter(|l| text(Some(l), "/destinationXdmPath") == Some(destination)).and_then(|l| text(Some(l), "/sourceAttribute")).map(str::to_owned),
+            (false, false) => legacy
+                .and_then(|l| l.get("mappings")?.as_array()?.get(i))
+                .filter(|l| text(Some(l), "/destinationXdmPath") == Some(destination))
+                .and_then(|l| text(Some(l), "/sourceAttribute"))
+                .filter(|literal| is_literal_of(literal, source))
+                .map(str::to_owned),
             _ => None,
         };
         let right = match literal {
@@ -840,6 +853,20 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
             None if verbatim => source.to_owned(),
             None => quote(source),
         };
+        // Verbatim text that could end the entry or the block is written only when it
+        // parses as one entry: nothing in a body may change the file's structure.
+        let risky = |t: &str| t.contains(['\n', '\r', '{', '}', '#']);
+        let unsafe_key = if risky(destination) && !is_one_entry(destination, "x") {
+            Some(destination_key)
+        } else if risky(&right) && !is_one_entry("x", &right) {
+            Some(source_key)
+        } else {
+            None
+        };
+        if let Some(pointer) = unsafe_key.map(|key| format!("{at}/{key}")) {
+            w.refuse(kind, pointer, "this text cannot be written as a flowc mapping entry as it is: it would not read back as one entry");
+            continue;
+        }
         let mut line = Line::new(String::new(), kind, at.clone());
         let mut text_out = String::new();
         let identity = identities.iter().find(|(_, i)| text(Some(i), "/destinationXdmPath") == Some(destination));
@@ -886,4 +913,18 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
         lines.push(line);
     }
     w.block("mapping", kind, lines);
+}
+
+/// Whether `literal` (a constant as a flow file writes it) is the constant `value`.
+fn is_literal_of(literal: &str, value: &str) -> bool {
+    let parsed = flowc_syntax::parse(&format!("mapping {{\n  x = {literal}\n}}\n"));
+    let entry = parsed.file.blocks.first().and_then(|b| b.entries().next());
+    parsed.diagnostics.is_empty()
+        && entry.is_some_and(|e| matches!(crate::bodies::source_kind(e), crate::bodies::Kind::Static(v) if v == value))
+}
+
+/// Whether `destination = text` reads back as exactly one mapping entry.
+fn is_one_entry(destination: &str, text: &str) -> bool {
+    let parsed = flowc_syntax::parse(&format!("mapping {{\n  {destination} = {text}\n}}\n"));
+    parsed.diagnostics.is_empty() && parsed.file.blocks.len() == 1 && parsed.file.blocks[0].items.len() == 1
 }

@@ -130,11 +130,20 @@ impl Node {
             JsonKind::String(s) => Node::String(s.clone()),
             JsonKind::Array(items) => Node::Array(items.iter().map(Node::from_json).collect()),
             JsonKind::Object(members) => {
-                let mut node = Node::object();
+                // Keys are looked up in a map, not the list: objects may have thousands.
+                let mut entries: Vec<(String, Node)> = Vec::with_capacity(members.len());
+                let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(members.len());
                 for m in members {
-                    node.set(&m.key, Node::from_json(&m.value));
+                    let value = Node::from_json(&m.value);
+                    match index.get(m.key.as_str()) {
+                        Some(&at) => entries[at].1 = value,
+                        None => {
+                            index.insert(&m.key, entries.len());
+                            entries.push((m.key.clone(), value));
+                        }
+                    }
                 }
-                node
+                Node::Object(entries)
             }
         }
     }

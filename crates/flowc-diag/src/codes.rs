@@ -256,6 +256,8 @@ registry! {
         "a member of a request body has the wrong JSON type, or a mapping lacks its source or destination";
     NotImported = 605 as "F605", "not-imported", Import, Warning,
         "part of a body that a flowc file cannot carry, left out of the import";
+    NotWritable = 606 as "F606", "not-writable", Import, Error,
+        "a source or destination that cannot be written in a flowc file as it is (it would change the file's structure)";
 }
 
 impl Serialize for Code {
