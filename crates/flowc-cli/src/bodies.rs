@@ -249,18 +249,35 @@ pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir
     let mut text = None;
     if df.has_dataflow() {
         complete(&mut df, folder(&first.dir), &first.settings.clone(), Some(written_dir));
-        let written = import::import_with(&df.imported, origin, &df.catalog);
+        let written = import::import_unformatted(&df.imported, origin, &df.catalog);
         for (file, d) in df.import_diagnostics(&written) {
             found[file].push(d);
         }
         // What is written must read back: a source that is no Data Prep expression is
         // reported at its place in the JSON, and nothing is written.
-        for d in flowc_syntax::parse(&written.raw).diagnostics {
-            if let Some((file, d)) = relocate(d, &df, &written) {
-                found[file].push(d);
+        match flowc_syntax::format(&written.raw) {
+            Ok(formatted) => text = Some(formatted),
+            Err(parsed) => {
+                let mut placed = 0;
+                for d in parsed.diagnostics {
+                    if let Some((file, d)) = relocate(d, &df, &written) {
+                        found[file].push(d);
+                        placed += 1;
+                    }
+                }
+                // Never refuse without saying why.
+                if placed == 0
+                    && let Some((_, origin)) = df.imported.origins.first()
+                {
+                    let start = df.docs[origin.file].as_ref().map_or(0, |j| j.span.start);
+                    found[origin.file].push(Diagnostic::new(
+                        Code::NotWritable,
+                        Span::new(start, start + 1),
+                        "the flowc text written from these bodies does not parse, so it is not written",
+                    ));
+                }
             }
         }
-        text = Some(written.text);
     }
     let errors = found.iter().flatten().any(|d| d.severity == Severity::Error);
     let reports = inputs
