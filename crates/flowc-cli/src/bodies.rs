@@ -208,7 +208,15 @@ fn check_written(checker: &Checker, df: &Dataflow, written: &Import, dir: &Path,
 /// lacking its connections' bodies.
 fn relocate(mut d: Diagnostic, df: &Dataflow, written: &Import) -> Option<(usize, Diagnostic)> {
     let place = |span: Span| written.locate(span).and_then(|l| df.locate(&l));
-    let (file, primary_span) = place(d.primary_span())?;
+    // What could not be checked is said even when the body it concerns is missing: at the
+    // mapping set, whose mappings go unchecked.
+    let unchecked = matches!(d.code, Code::SourceColumnsUnavailable | Code::TargetSchemaUnavailable);
+    let mapping_set = || {
+        [BodyKind::MappingSet, BodyKind::LegacyMappingSet].into_iter().find_map(|kind| {
+            df.locate(&flowc_compile::import::Located { body: kind, pointer: String::new(), key: false, inner: None })
+        })
+    };
+    let (file, primary_span) = place(d.primary_span()).or_else(|| unchecked.then(mapping_set).flatten())?;
     let mut notes = Vec::new();
     let labels = std::mem::take(&mut d.labels);
     for mut label in labels {

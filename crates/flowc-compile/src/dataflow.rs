@@ -119,13 +119,13 @@ impl Dataflow {
                 }
                 if w.code == Code::NotWritable {
                     let d = Diagnostic::new(w.code, whole, w.message.clone())
-                        .with_label("not written")
+                        .with_label(w.label)
                         .with_help("write the Data Prep expression or path the mapping means; a column whose name has spaces or dots is `${Column Name}`");
                     return Some((file, d));
                 }
                 let key = Located { key: !w.pointer.is_empty(), ..value };
                 let (file, span) = self.locate(&key)?;
-                Some((file, Diagnostic::new(w.code, span, w.message.clone()).with_label("not carried")))
+                Some((file, Diagnostic::new(w.code, span, w.message.clone()).with_label(w.label)))
             })
             .collect()
     }
@@ -165,6 +165,13 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
             Some(BodyKind::FlowSpec) => {}
             Some(BodyKind::Bundle) => {
                 df.has_body[i] = true;
+                if doc.members().iter().all(|m| m.value.is_null() || m.key == "plan") {
+                    df.diagnostics[i].push(
+                        Diagnostic::new(Code::UnknownBody, Span::new(doc.span.start, doc.span.start + 1), "this bundle holds no body")
+                            .with_label("every member is null")
+                            .with_help("a bundle holds `sourceConnection`, `targetConnection`, `mappingSet` and `flow` bodies as the API takes them"),
+                    );
+                }
                 for member in doc.members() {
                     if member.value.is_null() || member.key == "plan" {
                         continue;

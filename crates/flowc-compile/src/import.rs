@@ -289,6 +289,8 @@ pub struct Located {
 pub struct Warning {
     /// [`Code::NotImported`] (left out, a warning) or [`Code::NotWritable`] (an error).
     pub code: Code,
+    /// What happened to the part: `not carried`, `read as an expression`.
+    pub label: &'static str,
     pub message: String,
     pub body: BodyKind,
     pub pointer: String,
@@ -413,11 +415,15 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn warn(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Warning { code: Code::NotImported, message: message.into(), body, pointer: pointer.into() });
+        self.note(body, pointer, message, "not carried");
+    }
+
+    fn note(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>, label: &'static str) {
+        self.warnings.push(Warning { code: Code::NotImported, label, message: message.into(), body, pointer: pointer.into() });
     }
 
     fn refuse(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Warning { code: Code::NotWritable, message: message.into(), body, pointer: pointer.into() });
+        self.warnings.push(Warning { code: Code::NotWritable, label: "not written", message: message.into(), body, pointer: pointer.into() });
     }
 
     fn block(&mut self, keyword: &str, body: BodyKind, lines: Vec<Line>) {
@@ -827,12 +833,13 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
             (false, Some("ATTRIBUTE" | "text/x.schema-path")) | (true, None | Some("text/x.schema-path")) => true,
             (_, other) => {
                 let shown = other.map_or("none".to_owned(), |o| format!("`{o}`"));
-                w.warn(
+                w.note(
                     kind,
                     format!("{at}/sourceType"),
                     format!(
                         "source type {shown} is not one flowc knows (ATTRIBUTE, EXPRESSION, STATIC, text/x.schema-path, text/x.aep-xl): the source is kept as written, as an expression"
                     ),
+                    "read as an expression",
                 );
                 true
             }
