@@ -574,15 +574,16 @@ fn tolerated(
         }
         let inst = error.instance_path().as_str().to_owned();
         let Some(value) = params.pointer(&inst) else { continue };
-        let wanted: Vec<&str> = match schema_value.pointer(error.schema_path().as_str()) {
-            Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        let Some(declared) = schema_value.pointer(error.schema_path().as_str()) else { continue };
+        let wanted: Vec<&str> = match declared {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
             _ => continue,
         };
         let Some(converted) = convert(value, &wanted) else { continue };
         let name = inst.trim_start_matches('/').replace('/', ".");
         let shown_to = serde_json::to_string(&converted).unwrap_or_default();
-        let wanted_text = wanted.iter().map(|t| type_name(t)).collect::<Vec<_>>().join(" or ");
+        let wanted_text = validate::describe_type(declared);
         let mut d = Diagnostic::new(
             Code::ToleratedType,
             value.span,
@@ -596,14 +597,6 @@ fn tolerated(
             coercions.push((BodyKind::Flow, format!("{at}{inst}"), converted));
         }
         out.push((file, d));
-    }
-}
-
-fn type_name(t: &str) -> String {
-    match t {
-        "integer" => "an integer".into(),
-        "array" | "object" => format!("an {t}"),
-        other => format!("a {other}"),
     }
 }
 

@@ -159,7 +159,7 @@ impl FlowSpec {
             Some(other) if value.get("id").is_none() => {
                 reader.error(
                     "/items",
-                    format!("`items` must be an array of flow specs, not {}", json_kind(other)),
+                    format!("`items` must be an array of flow specs, not {}", flowc_diag::json::describe(other)),
                     "not an array",
                 );
             }
@@ -338,7 +338,7 @@ impl Reader<'_, '_> {
         match item.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
             Some(other) => {
-                let found = if other.as_str().is_some() { "an empty string".to_owned() } else { json_kind(other) };
+                let found = if other.as_str().is_some() { "an empty string".to_owned() } else { flowc_diag::json::describe(other) };
                 self.error(&format!("{at}/{key}"), format!("the flow spec's `{key}` must be a non-empty string, not {found}"), "not a name");
                 None
             }
@@ -359,14 +359,14 @@ impl Reader<'_, '_> {
                     match id.as_str() {
                         Some(s) => out.push(s.to_owned()),
                         None => {
-                            self.error(&format!("{at}/{key}/{i}"), format!("`{key}` must hold connection spec ids (strings), not {}", json_kind(id)), "not an id");
+                            self.error(&format!("{at}/{key}/{i}"), format!("`{key}` must hold connection spec ids (strings), not {}", flowc_diag::json::describe(id)), "not an id");
                         }
                     }
                 }
                 out
             }
             Some(other) => {
-                self.error(&format!("{at}/{key}"), format!("`{key}` must be an array of connection spec ids, not {}", json_kind(other)), "not an array");
+                self.error(&format!("{at}/{key}"), format!("`{key}` must be an array of connection spec ids, not {}", flowc_diag::json::describe(other)), "not an array");
                 Vec::new()
             }
         }
@@ -381,7 +381,7 @@ impl Reader<'_, '_> {
 
     fn spec(&mut self, item: &Value, at: &str, origin: &str) -> Option<FlowSpec> {
         if !item.is_object() {
-            self.error(at, format!("a flow spec must be a JSON object, not {}", json_kind(item)), "not a flow spec")
+            self.error(at, format!("a flow spec must be a JSON object, not {}", flowc_diag::json::describe(item)), "not a flow spec")
                 .help = Some("give the API's `GET /flowSpecs` response: one flow spec, or `{\"items\": [...]}`".into());
             return None;
         }
@@ -414,7 +414,7 @@ impl Reader<'_, '_> {
                 }
             }
             Some(other) => {
-                self.error(&format!("{at}/transformationSpec"), format!("`transformationSpec` must be an array, not {}", json_kind(other)), "not an array");
+                self.error(&format!("{at}/transformationSpec"), format!("`transformationSpec` must be an array, not {}", flowc_diag::json::describe(other)), "not an array");
             }
         }
         if self.diagnostics.len() > before {
@@ -433,21 +433,10 @@ impl Reader<'_, '_> {
     }
 }
 
-/// `an object`, `a string`, ... for messages about JSON values.
-pub(crate) fn json_kind(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {}", Value::String(s.clone())),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-    }
-}
 
 /// A serde_json syntax error at its place in `text`.
 fn json_error(text: &str, e: &serde_json::Error) -> Diagnostic {
-    let at = offset_of(text, e.line(), e.column());
+    let at = flowc_diag::json::offset_of(text, e.line(), e.column());
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let message = e.to_string();
     let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
@@ -456,16 +445,6 @@ fn json_error(text: &str, e: &serde_json::Error) -> Diagnostic {
         .with_help("give the API's `GET /flowSpecs` response as it came: one flow spec, or `{\"items\": [...]}`")
 }
 
-/// The byte offset of serde_json's 1-based line and column (a column counts bytes; 0 is
-/// the end of the previous line).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let mut at = (start + column.saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
 
 /// The byte span of the value at a JSON pointer (`/items/0/scheduleSpec`; `""` is the whole
 /// document) in a JSON text, or `None` when the text has no such value (or is not JSON).

@@ -8,7 +8,7 @@
 //! the checks that no schema states: the connection specs the flow spec accepts, the
 //! Mapping transformation, the delta column, the start time's unit and the clock.
 
-use crate::flowspec::{json_kind, nearest, FlowSpec, FlowSpecCatalog, DEFAULT_FLOW_SPEC};
+use crate::flowspec::{nearest, FlowSpec, FlowSpecCatalog, DEFAULT_FLOW_SPEC};
 use crate::json::value_to_json;
 use crate::schemas::{ValidationError, ValidationErrorKind as Kind, ValidatorMap};
 use flowc_diag::{Code, Diagnostic, Span};
@@ -575,7 +575,7 @@ fn list_values(values: &[Value]) -> String {
 }
 
 /// `an integer`, `a string or null` for a schema's `type`.
-fn describe_type(ty: &Value) -> String {
+pub(crate) fn describe_type(ty: &Value) -> String {
     let one = |t: &str| match t {
         "integer" => "an integer".to_owned(),
         "object" => "an object".to_owned(),
@@ -780,7 +780,7 @@ fn word(subject: &Subject<'_>, schema: &Value, finding: &Finding<'_>, conds: &[C
             let expected = schema.pointer(&pointer_of(&finding.schema)).map_or_else(|| "another type".into(), describe_type);
             let mut d = diagnostic(
                 subject.value_span(inst),
-                format!("{name} must be {expected}, not {}{}", json_kind(&value), when()),
+                format!("{name} must be {expected}, not {}{}", flowc_diag::json::describe(&value), when()),
                 "wrong type",
             );
             if let Some(help) = type_fix(subject.loc(inst), schema.pointer(&pointer_of(&finding.schema)), &value) {

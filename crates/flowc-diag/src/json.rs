@@ -120,17 +120,40 @@ impl Json {
         }
     }
 
-    /// What the value is, for messages: `the string "30"`, `an object`.
+    /// What the value is, for messages: `the string "30"`, `an object` (see [`describe`]).
     pub fn describe(&self) -> String {
         match &self.kind {
-            JsonKind::Null => "null".into(),
-            JsonKind::Bool(b) => format!("the boolean {b}"),
-            JsonKind::Number(n) => format!("the number {n}"),
-            JsonKind::String(s) => format!("the string {}", Value::String(s.clone())),
             JsonKind::Array(_) => "an array".into(),
             JsonKind::Object(_) => "an object".into(),
+            // A scalar converts cheaply.
+            _ => describe(&self.to_value()),
         }
     }
+}
+
+/// What a JSON value is, for messages: `null`, `the boolean true`, `the number 5`,
+/// `the string "30"`, `an array`, `an object`.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {}", Value::String(s.clone())),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// The byte offset of a 1-based line and column as serde_json reports them (a column
+/// counts bytes; 0 is the end of the previous line), on a character boundary; the end of
+/// the text for a line past it.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let mut at = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Where the `decoded`-th byte of a string's value is in `text`, for a string value at
@@ -463,6 +486,14 @@ mod tests {
             assert_eq!(e.span.start, at, "{text}: {e:?}");
             assert!(e.message.contains(what), "{text}: {e:?}");
         }
+    }
+
+    #[test]
+    fn converts_serde_json_line_and_column() {
+        assert_eq!(offset_of("ab\ncd", 1, 1), 0);
+        assert_eq!(offset_of("ab\ncd", 2, 2), 4);
+        assert_eq!(offset_of("ab\ncd", 9, 1), 5);
+        assert_eq!(offset_of("é", 1, 2), 0);
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub(crate) fn parse(source: &Source) -> Result<Doc<'_>, SchemaError> {
         }
         Err(e) => {
             let file = &source.file;
-            let at = jsontext::offset_of(text, e.line(), e.column());
+            let at = flowc_diag::json::offset_of(text, e.line(), e.column());
             let span = Span::new(at, (at + 1).min(text.len()));
             let full = e.to_string();
             let reason = full

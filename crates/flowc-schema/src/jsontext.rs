@@ -34,21 +34,6 @@ pub(crate) fn locate_key_in(doc: &Json, path: &[Seg<'_>], key: &str) -> Option<S
     walk(doc, path)?.member(key).map(|m| m.key_span)
 }
 
-/// Offset of the 1-based `line` and `column` (bytes, as serde_json counts them).
-pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    if line > 1 {
-        match text.match_indices('\n').nth(line - 2) {
-            Some((i, _)) => offset = i + 1,
-            None => return text.len(),
-        }
-    }
-    let mut at = (offset + column.saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
 
 #[cfg(test)]
 mod tests {
@@ -109,11 +94,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn converts_line_and_column() {
-        assert_eq!(offset_of("ab\ncd", 1, 1), 0);
-        assert_eq!(offset_of("ab\ncd", 2, 2), 4);
-        assert_eq!(offset_of("ab\ncd", 9, 1), 5);
-        assert_eq!(offset_of("é", 1, 2), 0);
-    }
 }
