@@ -47,16 +47,11 @@ pub fn dataflows(inputs: Vec<JsonInput>) -> Vec<Vec<JsonInput>> {
             alone.push(vec![input]);
         } else {
             // `a` and `./a` are one folder.
-            let key = std::fs::canonicalize(folder(&input.dir)).unwrap_or_else(|_| input.dir.clone());
+            let key = std::fs::canonicalize(crate::inputs::folder(&input.dir)).unwrap_or_else(|_| input.dir.clone());
             by_dir.entry(key).or_default().push(input);
         }
     }
     by_dir.into_values().chain(alone).collect()
-}
-
-/// A folder to read: the current one for files named without one.
-fn folder(dir: &Path) -> &Path {
-    if dir.as_os_str().is_empty() { Path::new(".") } else { dir }
 }
 
 fn is_bundle(bytes: &[u8]) -> bool {
@@ -68,21 +63,60 @@ fn is_bundle(bytes: &[u8]) -> bool {
     flowc_diag::json::parse(text).is_ok_and(|j| import::recognize(&j) == Some(BodyKind::Bundle))
 }
 
+/// A dataflow read, completed from its folder and written as flowc text: what the reading
+/// and the writing found, by file.
+struct Written {
+    df: Dataflow,
+    found: Vec<Vec<Diagnostic>>,
+    /// `None` when no file holds a body to import.
+    import: Option<Import>,
+}
+
+/// Reads `group` as one dataflow and writes it as (unformatted) flowc text. Paths in the
+/// text are relative to `written_dir` (the bodies' folder when `None`).
+fn write(checker: &Checker, group: &[JsonInput], origin: &str, written_dir: Option<&Path>) -> Written {
+    let mut df = read(checker, group);
+    let mut found = df.diagnostics.clone();
+    let mut import = None;
+    if let Some(first) = group.first().filter(|_| df.has_dataflow()) {
+        complete(&mut df, crate::inputs::folder(&first.dir), &first.settings, written_dir);
+        let written = import::import_unformatted(&df.imported, origin, &df.catalog);
+        for (file, d) in df.import_diagnostics(&written) {
+            found[file].push(d);
+        }
+        import = Some(written);
+    }
+    Written { df, found, import }
+}
+
+/// One report per file that gets one ([`reported`]), with the configuration's ignores and
+/// severities applied.
+fn reports(df: &Dataflow, group: &[JsonInput], found: Vec<Vec<Diagnostic>>, settings: Option<&Settings>) -> Vec<FileReport> {
+    group
+        .iter()
+        .zip(found)
+        .enumerate()
+        .filter(|(i, (input, diagnostics))| reported(df, *i, input, diagnostics))
+        .map(|(i, (input, mut diagnostics))| {
+            if let (Some(config), Some(path)) = (settings.and_then(|s| s.config.as_ref()), &input.path) {
+                config.apply(path, &mut diagnostics);
+            }
+            flowc_diag::sort(&mut diagnostics);
+            diagnostics.dedup();
+            FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
+        })
+        .collect()
+}
+
 /// Everything found in one dataflow's files, one report per file that holds a body (or is
 /// named on the command line).
 pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport> {
     let Some(first) = group.first() else { return Vec::new() };
-    let (dir, settings) = (folder(&first.dir).to_path_buf(), first.settings.clone());
-    let mut df = read(checker, group);
-    let mut found: Vec<Vec<Diagnostic>> = df.diagnostics.clone();
-    if df.has_dataflow() {
-        complete(&mut df, &dir, &settings, None);
-        let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
-        let written = import::import_unformatted(&df.imported, &origin, &df.catalog);
-        for (file, d) in df.import_diagnostics(&written) {
-            found[file].push(d);
-        }
-        for (file, d) in check_written(checker, &df, &written, &dir, &settings) {
+    let (dir, settings) = (crate::inputs::folder(&first.dir), &first.settings);
+    let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
+    let Written { df, mut found, import } = write(checker, group, &origin, None);
+    if let Some(written) = &import {
+        for (file, d) in check_written(checker, &df, written, dir, settings) {
             // What the JSON itself shows is checked on the JSON (a flow's Mapping
             // transformation, the schemas' match), and said once, in its own terms.
             if matches!(d.code, Code::NoMappingTransformation | Code::SchemaMismatch) {
@@ -91,20 +125,7 @@ pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport>
             found[file].push(d);
         }
     }
-    group
-        .iter()
-        .zip(found)
-        .enumerate()
-        .filter(|(i, (input, diagnostics))| reported(&df, *i, input, diagnostics))
-        .map(|(i, (input, mut diagnostics))| {
-            if let (Some(config), Some(path)) = (&settings.config, &input.path) {
-                config.apply(path, &mut diagnostics);
-            }
-            flowc_diag::sort(&mut diagnostics);
-            diagnostics.dedup();
-            FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
-        })
-        .collect()
+    reports(&df, group, found, Some(settings))
 }
 
 /// Whether a file gets a report: a body, a file named on the command line, a file that
@@ -251,16 +272,9 @@ pub struct Imported {
 /// `written_dir`. No text when reading found errors: a file that leaves out what could
 /// not be read would be a partial import.
 pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir: &Path) -> Imported {
-    let Some(first) = inputs.first() else { return Imported { text: None, reports: Vec::new() } };
-    let mut df = read(checker, inputs);
-    let mut found = df.diagnostics.clone();
+    let Written { df, mut found, import } = write(checker, inputs, origin, Some(written_dir));
     let mut text = None;
-    if df.has_dataflow() {
-        complete(&mut df, folder(&first.dir), &first.settings.clone(), Some(written_dir));
-        let written = import::import_unformatted(&df.imported, origin, &df.catalog);
-        for (file, d) in df.import_diagnostics(&written) {
-            found[file].push(d);
-        }
+    if let Some(written) = &import {
         // What is written must read back: a source that is no Data Prep expression is
         // reported at its place in the JSON, and nothing is written.
         match flowc_syntax::format(&written.raw) {
@@ -268,7 +282,7 @@ pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir
             Err(parsed) => {
                 let mut placed = 0;
                 for d in parsed.diagnostics {
-                    if let Some((file, d)) = relocate(d, &df, &written) {
+                    if let Some((file, d)) = relocate(d, &df, written) {
                         found[file].push(d);
                         placed += 1;
                     }
@@ -288,15 +302,6 @@ pub fn import(checker: &Checker, inputs: &[JsonInput], origin: &str, written_dir
         }
     }
     let errors = found.iter().flatten().any(|d| d.severity == Severity::Error);
-    let reports = inputs
-        .iter()
-        .zip(found)
-        .enumerate()
-        .filter(|(i, (input, d))| reported(&df, *i, input, d))
-        .map(|(i, (input, mut diagnostics))| {
-            flowc_diag::sort(&mut diagnostics);
-            FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
-        })
-        .collect();
+    let reports = reports(&df, inputs, found, None);
     Imported { text: if errors { None } else { text }, reports }
 }

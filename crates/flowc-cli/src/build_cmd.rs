@@ -138,7 +138,7 @@ pub fn run(
                 continue;
             }
         };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = flowc_cli::inputs::folder(path.parent().unwrap_or(Path::new("")));
         match compile(&parsed.file, &text, dir, &options(flow_spec)) {
             Ok(compiled) => {
                 if !compiled.warnings().is_empty() {

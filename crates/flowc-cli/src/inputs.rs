@@ -97,6 +97,12 @@ fn glob(pattern: &str) -> Result<Vec<PathBuf>, Missing> {
     Ok(found)
 }
 
+/// A folder to read files in: the current one for an empty path (the parent of a file
+/// named without a folder).
+pub fn folder(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() { Path::new(".") } else { dir }
+}
+
 /// Reads an input's bytes; the name is what diagnostics show.
 pub fn read(input: &Input, stdin_name: &str) -> std::io::Result<(String, Vec<u8>)> {
     match input {

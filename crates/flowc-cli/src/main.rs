@@ -297,7 +297,7 @@ fn check(args: CheckArgs) -> ExitCode {
             Input::Stdin => None,
         };
         if name.ends_with(".json") {
-            let dir = path.and_then(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let dir = inputs::folder(path.and_then(|p| p.parent()).unwrap_or(Path::new(""))).to_path_buf();
             let explicit = path.is_none_or(|p| explicit.contains(p));
             let settings = flowc_check::Settings::default();
             bodies.push(JsonInput { name, path: path.cloned(), bytes, explicit, dir, settings });
@@ -557,8 +557,7 @@ fn prepare(sources: Vec<Source>, bodies: Vec<JsonInput>, now: Option<i64>) -> (C
     let mut checker = Checker { now, ..Checker::default() };
     let mut configs = Configs::default();
     let mut settings_for = |dir: &Path| {
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_path_buf() };
-        configs.settings_for(&dir)
+        configs.settings_for(inputs::folder(dir))
     };
     let sources: Vec<Source> = sources
         .into_iter()
@@ -600,7 +599,7 @@ fn import(args: ImportArgs) -> ExitCode {
     let mut seen = std::collections::HashSet::new();
     inputs.retain(|(path, _)| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
     if let Some(out) = &args.output {
-        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = inputs::folder(out.parent().unwrap_or(Path::new("")));
         if out.is_dir() || !parent.is_dir() {
             return usage(format!("cannot write {}: give a file path in an existing folder", out.display()));
         }
@@ -611,17 +610,13 @@ fn import(args: ImportArgs) -> ExitCode {
             Ok(bytes) => bytes,
             Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
         };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let dir = inputs::folder(path.parent().unwrap_or(Path::new(""))).to_path_buf();
         let name = path.display().to_string();
         bodies.push(JsonInput { name, path: Some(path), bytes, explicit, dir, settings: flowc_check::Settings::default() });
     }
     let (checker, _, bodies, config_reports) = prepare(Vec::new(), bodies, None);
     let origin = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-    let written_dir = match &args.output {
-        Some(out) => out.parent().map(Path::to_path_buf).unwrap_or_default(),
-        None => PathBuf::from("."),
-    };
-    let written_dir = if written_dir.as_os_str().is_empty() { PathBuf::from(".") } else { written_dir };
+    let written_dir = inputs::folder(args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""))).to_path_buf();
     let imported = flowc_cli::bodies::import(&checker, &bodies, &origin, &written_dir);
     let style = Style { color: matches!(args.color, ColorChoice::Always), width: 100 };
     let mut shown = String::new();
