@@ -55,8 +55,10 @@ fn positions(reports: &[FileReport]) -> Vec<String> {
 fn run_case(expect: &Path) {
     let dir = expect.parent().expect("case folder");
     let text = std::fs::read_to_string(expect).expect("expect.txt");
-    let explicit: Vec<String> = text.lines().filter_map(|l| l.strip_prefix("explicit:")).map(|l| l.trim().to_owned()).collect();
-    let expected: Vec<String> = text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("explicit:")).map(str::to_owned).collect();
+    let explicit: Vec<String> =
+        text.lines().filter_map(|l| l.strip_prefix("explicit:")).map(|l| l.trim().to_owned()).collect();
+    let expected: Vec<String> =
+        text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("explicit:")).map(str::to_owned).collect();
     let checker = flowc_cli::Checker::default();
     let reports = bodies::check_all(&checker, inputs(dir, &explicit));
     assert_eq!(positions(&reports), expected, "{}: diagnostics differ from expect.txt", relative(dir));

@@ -17,7 +17,9 @@ pub fn relative(path: &Path) -> String {
 pub fn expectations(bytes: &[u8]) -> Vec<String> {
     let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let first = String::from_utf8_lossy(first);
-    let list = first.strip_prefix("# expect:").unwrap_or_else(|| panic!("error fixtures start with `# expect:`, got {first:?}"));
+    let list = first
+        .strip_prefix("# expect:")
+        .unwrap_or_else(|| panic!("error fixtures start with `# expect:`, got {first:?}"));
     list.split_whitespace().map(str::to_owned).collect()
 }
 

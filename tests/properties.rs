@@ -16,11 +16,62 @@ fn assert_spans_are_sound(src: &str, parsed: &flowc_syntax::Parsed) {
 }
 
 const WORDS: &[&str] = &[
-    "mapping", "flow", "source", "target", "schedule", "options", "delta", "columns", "from", "as",
-    "format", "name", "spec", "{", "}", "(", ")", "[", "]", "=", "==", ",", ":", ".", "@identity",
-    "@name", "\"str\"", "'s'", "\"", "'", "${a b}", "${", "#c\n", "# flowc: ignore[F101] r\n", "\n",
-    "a.b", "x[*]", "x[0]", "1.5", "-", "+", "&&", "||", "!", "?", "é", "\t", " ", "and", "not",
-    "true", "null", "\\.", "_{TENANT_ID}", "concat(", "string[]",
+    "mapping",
+    "flow",
+    "source",
+    "target",
+    "schedule",
+    "options",
+    "delta",
+    "columns",
+    "from",
+    "as",
+    "format",
+    "name",
+    "spec",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "=",
+    "==",
+    ",",
+    ":",
+    ".",
+    "@identity",
+    "@name",
+    "\"str\"",
+    "'s'",
+    "\"",
+    "'",
+    "${a b}",
+    "${",
+    "#c\n",
+    "# flowc: ignore[F101] r\n",
+    "\n",
+    "a.b",
+    "x[*]",
+    "x[0]",
+    "1.5",
+    "-",
+    "+",
+    "&&",
+    "||",
+    "!",
+    "?",
+    "é",
+    "\t",
+    " ",
+    "and",
+    "not",
+    "true",
+    "null",
+    "\\.",
+    "_{TENANT_ID}",
+    "concat(",
+    "string[]",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -31,7 +82,8 @@ fn token_soup() -> impl Strategy<Value = String> {
 
 const NAMES: &[&str] = &["a", "id", "firstName", "Product_Id", "_acme", "_{TENANT_ID}", "x1", "émail", "$v"];
 const FUNCTIONS: &[&str] = &["concat", "upper", "iif", "to_array", "now", "decode", "trim"];
-const BINARY: &[&str] = &["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", " and ", " or ", " eq ", " div ", "=~"];
+const BINARY: &[&str] =
+    &["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", " and ", " or ", " eq ", " div ", "=~"];
 
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -41,7 +93,17 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn path() -> impl Strategy<Value = String> {
-    (name(), prop::collection::vec(prop_oneof![name().prop_map(|n| format!(".{n}")), Just("[*]".to_owned()), (0u8..9).prop_map(|i| format!("[{i}]"))], 0..3))
+    (
+        name(),
+        prop::collection::vec(
+            prop_oneof![
+                name().prop_map(|n| format!(".{n}")),
+                Just("[*]".to_owned()),
+                (0u8..9).prop_map(|i| format!("[{i}]"))
+            ],
+            0..3,
+        ),
+    )
         .prop_map(|(head, rest)| head + &rest.concat())
 }
 
@@ -114,8 +176,12 @@ fn setting_value() -> impl Strategy<Value = String> {
 }
 
 fn column(depth: u32) -> BoxedStrategy<String> {
-    let simple = (name(), prop::sample::select(&["string", "integer", "double", "boolean"][..]), any::<bool>(),
-        prop::option::of(prop::sample::select(&["date", "date-time", "int", "number"][..])))
+    let simple = (
+        name(),
+        prop::sample::select(&["string", "integer", "double", "boolean"][..]),
+        any::<bool>(),
+        prop::option::of(prop::sample::select(&["date", "date-time", "int", "number"][..])),
+    )
         .prop_map(|(n, t, array, xdm)| {
             let array = if array { "[]" } else { "" };
             let xdm = xdm.map(|x| format!(" as {x}")).unwrap_or_default();
@@ -143,7 +209,8 @@ fn file() -> impl Strategy<Value = String> {
     let schedule = prop::collection::vec(("[a-zA-Z]{1,8}", setting_value()), 0..4).prop_map(|kv| {
         // Keys must be distinct: a repeated key is a (correct) F108.
         let mut seen = std::collections::HashSet::new();
-        let lines: String = kv.into_iter().filter(|(k, _)| seen.insert(k.clone())).map(|(k, v)| format!("  {k} = {v}\n")).collect();
+        let lines: String =
+            kv.into_iter().filter(|(k, _)| seen.insert(k.clone())).map(|(k, v)| format!("  {k} = {v}\n")).collect();
         format!("schedule {{\n{lines}}}\n")
     });
     let source = (prop::collection::vec(column(2), 0..4), any::<bool>()).prop_map(|(columns, from)| {
@@ -152,7 +219,13 @@ fn file() -> impl Strategy<Value = String> {
         format!("source {{\n  format = tabular\n  table = \"T\"\n{columns}}}\n")
     });
     let flow = Just("flow {\n  name = \"F\" # the name\n  spec = CRMToAEP\n}\n".to_owned());
-    (prop::option::of(flow), prop::option::of(source), prop::option::of(schedule), mapping, prop::option::of("[a-z ]{0,10}"))
+    (
+        prop::option::of(flow),
+        prop::option::of(source),
+        prop::option::of(schedule),
+        mapping,
+        prop::option::of("[a-z ]{0,10}"),
+    )
         .prop_map(|(flow, source, schedule, mapping, head)| {
             let head = head.map(|c| format!("# {c}\n\n")).unwrap_or_default();
             let blocks: Vec<String> = [flow, source, schedule, Some(mapping)].into_iter().flatten().collect();
@@ -314,10 +387,43 @@ proptest! {
 // ---- JSON request bodies ----
 
 const JSON_PIECES: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\"a\"", "\"mappings\"", "\"source\"", "\"destination\"", "\"sourceType\"",
-    "\"EXPRESSION\"", "\"concat(a, \\\"b\\\")\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\\ud800\"", "\\", "\"\\q\"",
-    "0", "-1.5e3", "01", "1.", "true", "false", "null", "nul", " ", "\n", "é", "\"outputSchema\"", "\"schemaRef\"",
-    "\"id\"", "\"flowSpec\"", "\"scheduleParams\"", "\"interval\"", "\"30\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\"a\"",
+    "\"mappings\"",
+    "\"source\"",
+    "\"destination\"",
+    "\"sourceType\"",
+    "\"EXPRESSION\"",
+    "\"concat(a, \\\"b\\\")\"",
+    "\"\\u00e9\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\ud800\"",
+    "\\",
+    "\"\\q\"",
+    "0",
+    "-1.5e3",
+    "01",
+    "1.",
+    "true",
+    "false",
+    "null",
+    "nul",
+    " ",
+    "\n",
+    "é",
+    "\"outputSchema\"",
+    "\"schemaRef\"",
+    "\"id\"",
+    "\"flowSpec\"",
+    "\"scheduleParams\"",
+    "\"interval\"",
+    "\"30\"",
 ];
 
 fn json_soup() -> impl Strategy<Value = String> {
@@ -335,7 +441,8 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
-            prop::collection::btree_map("\\PC{0,6}", inner, 0..6).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("\\PC{0,6}", inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
 }

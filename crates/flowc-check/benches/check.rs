@@ -75,7 +75,12 @@ const DESTINATIONS: [&str; 38] = [
 
 fn flow_file() -> String {
     let mut src = FILE.to_owned();
-    let expressions = ["Channel", "lower(trim(Channel))", "concat(EventId, \"-\", Sku)", "iif(Currency == null, \"USD\", upper(Currency))"];
+    let expressions = [
+        "Channel",
+        "lower(trim(Channel))",
+        "concat(EventId, \"-\", Sku)",
+        "iif(Currency == null, \"USD\", upper(Currency))",
+    ];
     for (i, dest) in DESTINATIONS.iter().enumerate() {
         src.push_str(&format!("  {dest} = {}\n", expressions[i % expressions.len()]));
     }
@@ -91,7 +96,7 @@ fn check_40_mappings(bencher: divan::Bencher) {
     // Warm the schema cache as the first file of a run would.
     let (_, warm) = flowc_check::check_source(&session, src.as_bytes(), None, dir, &Settings::default());
     assert!(warm.diagnostics.is_empty(), "the bench file must be clean: {:#?}", warm.diagnostics);
-    bencher
-        .counter(divan::counter::ItemsCount::new(40usize))
-        .bench(|| flowc_check::check_source(&session, divan::black_box(src.as_bytes()), None, dir, &Settings::default()));
+    bencher.counter(divan::counter::ItemsCount::new(40usize)).bench(|| {
+        flowc_check::check_source(&session, divan::black_box(src.as_bytes()), None, dir, &Settings::default())
+    });
 }

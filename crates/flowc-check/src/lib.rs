@@ -136,7 +136,11 @@ impl Session {
             let text = match self.virtual_files.get(path) {
                 Some(text) => text.to_string(),
                 None => std::fs::read_to_string(path).map_err(|e| {
-                    let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_owned() } else { e.to_string() };
+                    let why = if e.kind() == std::io::ErrorKind::NotFound {
+                        "no such file".to_owned()
+                    } else {
+                        e.to_string()
+                    };
                     format!("cannot read `{}`: {why}", path.display())
                 })?,
             };
@@ -193,7 +197,9 @@ impl Session {
             catalog: self.catalog,
             schema: loaded.as_ref().and_then(|l| l.index.as_ref()),
             source,
-            tenant: settings.tenant().or_else(|| loaded.as_ref().and_then(|l| l.index.as_ref()).and_then(|i| i.tenant())),
+            tenant: settings
+                .tenant()
+                .or_else(|| loaded.as_ref().and_then(|l| l.index.as_ref()).and_then(|i| i.tenant())),
         };
         mapping::check_mapping(mapping, src, &ctx, &mut outcome.diagnostics);
         outcome
@@ -210,7 +216,11 @@ impl Session {
         outcome: &mut Outcome,
     ) -> Option<Arc<Loaded>> {
         let target = file.blocks.iter().find(|b| b.kind == BlockKind::Target);
-        let text = |key: &str| target.and_then(|t| t.setting(key)).and_then(|s| s.value.kind.as_text().map(|v| (v.to_owned(), s.value.span)));
+        let text = |key: &str| {
+            target
+                .and_then(|t| t.setting(key))
+                .and_then(|s| s.value.kind.as_text().map(|v| (v.to_owned(), s.value.span)))
+        };
         let (source, span) = if let Some((path, span)) = text("schema_file") {
             (SchemaSource::RegistryFile(dir.join(path)), span)
         } else if let Some((xdm_dir, span)) = text("xdm_dir") {
@@ -225,7 +235,9 @@ impl Session {
             let field_groups = target
                 .and_then(|t| t.setting("field_groups"))
                 .map(|s| match &s.value.kind {
-                    ValueKind::Array(items) => items.iter().filter_map(|i| i.kind.as_text().map(str::to_owned)).collect(),
+                    ValueKind::Array(items) => {
+                        items.iter().filter_map(|i| i.kind.as_text().map(str::to_owned)).collect()
+                    }
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
@@ -265,7 +277,8 @@ impl Session {
         if first {
             // Problems of the schema file as a whole, or of the arguments naming it, are
             // said by this file's own diagnostic below.
-            let inside = |e: &&flowc_schema::SchemaError| e.file.is_some() && e.diagnostic.code != Code::SchemaUnreadable;
+            let inside =
+                |e: &&flowc_schema::SchemaError| e.file.is_some() && e.diagnostic.code != Code::SchemaUnreadable;
             outcome.external.extend(loaded.diagnostics.iter().filter(inside).map(|e| External {
                 file: e.file.clone().unwrap_or_else(|| dir.to_path_buf()),
                 text: e.text.clone(),
@@ -311,7 +324,8 @@ pub fn apply_suppressions(file: &File, diagnostics: &mut Vec<Diagnostic>) {
         }
         let at = d.primary_span().start;
         let hit = file.suppressions.iter().position(|s| {
-            s.codes.iter().any(|c| c.value == d.code) && s.target.is_none_or(|t| t.start <= at && at < t.end.max(t.start + 1))
+            s.codes.iter().any(|c| c.value == d.code)
+                && s.target.is_none_or(|t| t.start <= at && at < t.end.max(t.start + 1))
         });
         if let Some(i) = hit {
             used[i] = true;
@@ -322,9 +336,13 @@ pub fn apply_suppressions(file: &File, diagnostics: &mut Vec<Diagnostic>) {
         if !used {
             let codes: Vec<&str> = s.codes.iter().map(|c| c.value.as_str()).collect();
             diagnostics.push(
-                Diagnostic::new(Code::UnusedSuppression, s.span, format!("this suppression of {} silences nothing", codes.join(", ")))
-                    .with_label("unused")
-                    .with_help("remove it: the problem it was written for is gone"),
+                Diagnostic::new(
+                    Code::UnusedSuppression,
+                    s.span,
+                    format!("this suppression of {} silences nothing", codes.join(", ")),
+                )
+                .with_label("unused")
+                .with_help("remove it: the problem it was written for is gone"),
             );
         }
     }

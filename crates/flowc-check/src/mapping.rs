@@ -43,7 +43,9 @@ pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics
                 Diagnostic::new(
                     Code::ExpressionTooLong,
                     entry.expr.span,
-                    format!("this expression is {chars} characters long; Data Prep accepts at most {MAX_EXPRESSION_CHARS}"),
+                    format!(
+                        "this expression is {chars} characters long; Data Prep accepts at most {MAX_EXPRESSION_CHARS}"
+                    ),
                 )
                 .with_label("too long")
                 .with_help("split the computation over several fields, or compute it upstream"),
@@ -169,8 +171,12 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
                 .map(|c| c.take(3).map(|f| format!("`{}`", f.path)).collect())
                 .unwrap_or_default();
             let help = match target {
-                XdmType::Object if !children.is_empty() => format!("map its fields instead, such as {}", children.join(", ")),
-                XdmType::Array => format!("map the elements: `{dest}[*].field = source[*].field`, or give an array (`to_array(...)`)"),
+                XdmType::Object if !children.is_empty() => {
+                    format!("map its fields instead, such as {}", children.join(", "))
+                }
+                XdmType::Array => {
+                    format!("map the elements: `{dest}[*].field = source[*].field`, or give an array (`to_array(...)`)")
+                }
                 XdmType::Map => format!("give a map (`to_map(...)`), or map one key: `{dest}.KEY...`"),
                 _ => "give a value of that kind".into(),
             };
@@ -178,7 +184,11 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
                 Diagnostic::new(
                     Code::DestinationKind,
                     entry.destination.span,
-                    format!("`{dest}` is {}, but the expression gives {}", kind_phrase(target), crate::typing::article(&typed.ty)),
+                    format!(
+                        "`{dest}` is {}, but the expression gives {}",
+                        kind_phrase(target),
+                        crate::typing::article(&typed.ty)
+                    ),
                 )
                 .with_label(format!("{target}"))
                 .with_secondary(entry.expr.span, format!("{}", typed.ty))
@@ -200,7 +210,11 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
         let mut d = Diagnostic::new(
             code,
             entry.expr.span,
-            format!("`{dest}` is {}, but the expression gives {}", crate::typing::article_xdm(target), crate::typing::describe(typed)),
+            format!(
+                "`{dest}` is {}, but the expression gives {}",
+                crate::typing::article_xdm(target),
+                crate::typing::describe(typed)
+            ),
         )
         .with_severity(severity)
         .with_label(problem.label)
@@ -241,7 +255,15 @@ struct Problem {
 }
 
 fn lossy(label: &str, fix: &str) -> Option<Problem> {
-    Some(Problem { lossy: true, label: label.into(), fix: Some(fix.into()), note: Some("a failed conversion sets the field to null during ingestion; a required field left null rejects the row".into()) })
+    Some(Problem {
+        lossy: true,
+        label: label.into(),
+        fix: Some(fix.into()),
+        note: Some(
+            "a failed conversion sets the field to null during ingestion; a required field left null rejects the row"
+                .into(),
+        ),
+    })
 }
 
 fn impossible(label: &str) -> Option<Problem> {
@@ -340,7 +362,14 @@ fn constraints(field: &Field, expr: &Expr, number: Option<f64>, diagnostics: &mu
                 _ => true,
             };
             if !holds {
-                problems.push((format!("`{}` is {}, and \"{s}\" does not convert to one", field.path, crate::typing::article_xdm(field.xdm_type)), None));
+                problems.push((
+                    format!(
+                        "`{}` is {}, and \"{s}\" does not convert to one",
+                        field.path,
+                        crate::typing::article_xdm(field.xdm_type)
+                    ),
+                    None,
+                ));
             }
             let format = match field.xdm_type {
                 XdmType::Date => Some("date"),
@@ -386,7 +415,8 @@ fn constraints(field: &Field, expr: &Expr, number: Option<f64>, diagnostics: &mu
             d = d.with_help(help);
         }
         if !c.enum_labels.is_empty() {
-            let labels: Vec<String> = c.enum_labels.iter().take(6).map(|l| format!("`{}` ({})", l.value, l.label)).collect();
+            let labels: Vec<String> =
+                c.enum_labels.iter().take(6).map(|l| format!("`{}` ({})", l.value, l.label)).collect();
             d = d.with_note(format!("suggested values (labels, not a constraint): {}", labels.join(", ")));
         }
         diagnostics.push(d);
@@ -424,7 +454,11 @@ fn duplicates_and_parents(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>
                     Diagnostic::new(
                         Code::ParentAndChild,
                         c.entry.destination.span,
-                        format!("`{}` is mapped, and so is its parent `{}`", c.entry.destination.display(), parent.entry.destination.display()),
+                        format!(
+                            "`{}` is mapped, and so is its parent `{}`",
+                            c.entry.destination.display(),
+                            parent.entry.destination.display()
+                        ),
                     )
                     .with_label("child")
                     .with_secondary(parent.entry.destination.span, "parent mapped here")
@@ -442,9 +476,13 @@ fn identities(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>) {
         let Some(identity) = c.entry.attribute("identity") else { continue };
         if identity.arg("namespace").is_none() {
             diagnostics.push(
-                Diagnostic::new(Code::IdentityWithoutNamespace, identity.span, format!("the identity `{}` has no namespace", c.entry.destination.display()))
-                    .with_label("no `namespace`")
-                    .with_help("name its identity namespace code: `@identity(namespace = \"Email\")`"),
+                Diagnostic::new(
+                    Code::IdentityWithoutNamespace,
+                    identity.span,
+                    format!("the identity `{}` has no namespace", c.entry.destination.display()),
+                )
+                .with_label("no `namespace`")
+                .with_help("name its identity namespace code: `@identity(namespace = \"Email\")`"),
             );
         }
         let is_primary = identity.arg("primary").is_some_and(|a| match &a.value {
@@ -469,7 +507,11 @@ fn identities(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::IdentityNotString,
                     identity.span,
-                    format!("`{}` is {}; identities are string fields", c.entry.destination.display(), crate::typing::article_xdm(field.xdm_type)),
+                    format!(
+                        "`{}` is {}; identities are string fields",
+                        c.entry.destination.display(),
+                        crate::typing::article_xdm(field.xdm_type)
+                    ),
                 )
                 .with_label("identity")
                 .with_secondary(c.entry.destination.span, field.xdm_type.to_string())
@@ -524,8 +566,16 @@ fn required(index: &SchemaIndex, block: &Block, checked: &[Checked], diagnostics
                     span,
                     format!("the required field `{}` {whose} is not mapped", child.path),
                 )
-                .with_label(if parent.is_empty() { "in this mapping".to_string() } else { format!("writes into `{parent}`") })
-                .with_help(format!("map it: `{} = ...` ({}); a row without it is rejected", child.path, crate::typing::article_xdm(child.xdm_type))),
+                .with_label(if parent.is_empty() {
+                    "in this mapping".to_string()
+                } else {
+                    format!("writes into `{parent}`")
+                })
+                .with_help(format!(
+                    "map it: `{} = ...` ({}); a row without it is rejected",
+                    child.path,
+                    crate::typing::article_xdm(child.xdm_type)
+                )),
             );
         }
     }

@@ -43,13 +43,7 @@ pub struct PatternProblem {
 
 impl PatternProblem {
     fn new(severity: Severity, start: usize, end: usize, message: impl Into<String>) -> Self {
-        PatternProblem {
-            start,
-            end: end.max(start),
-            severity,
-            message: message.into(),
-            help: None,
-        }
+        PatternProblem { start, end: end.max(start), severity, message: message.into(), help: None }
     }
 
     fn error(start: usize, end: usize, message: impl Into<String>) -> Self {
@@ -76,8 +70,7 @@ impl PatternProblem {
 // ---------------------------------------------------------------------------------------------
 
 /// The pattern letters of `java.time.format.DateTimeFormatter`, as listed in error messages.
-pub const JAVA_DATE_PATTERN_LETTERS: &str =
-    "G u y D M L d Q q Y w W E e c F a B h K k H m s S A n N g V v z O X x Z p";
+pub const JAVA_DATE_PATTERN_LETTERS: &str = "G u y D M L d Q q Y w W E e c F a B h K k H m s S A n N g V v z O X x Z p";
 
 struct LetterRule {
     /// How many letters are allowed, in words.
@@ -88,8 +81,7 @@ struct LetterRule {
 }
 
 fn date_letter_rule(c: char) -> Option<LetterRule> {
-    let rule =
-        |allowed: &'static str, ok: fn(usize) -> bool, max: usize| LetterRule { allowed, ok, max };
+    let rule = |allowed: &'static str, ok: fn(usize) -> bool, max: usize| LetterRule { allowed, ok, max };
     Some(match c {
         'G' | 'M' | 'L' | 'Q' | 'q' | 'E' | 'e' | 'X' | 'x' | 'Z' => rule("1 to 5", |n| n <= 5, 5),
         'c' => rule("1, 3, 4 or 5", |n| n == 1 || (3..=5).contains(&n), 5),
@@ -142,9 +134,7 @@ fn count_help(c: char, count: usize, rule: &LetterRule) -> String {
 /// A help for a letter that is not a pattern letter, when the intended one is obvious.
 fn unknown_letter_help(c: char) -> Option<&'static str> {
     Some(match c {
-        'T' => {
-            "to put a literal 'T' between the date and the time, quote it: yyyy-MM-dd'T'HH:mm:ss"
-        }
+        'T' => "to put a literal 'T' between the date and the time, quote it: yyyy-MM-dd'T'HH:mm:ss",
         'f' => "the fraction of the second is 'S' ('SSS' for milliseconds)",
         'b' => "the short month name is 'MMM' (Nov)",
         'I' => "the 12-hour clock hour is 'hh' (with 'a' for AM/PM)",
@@ -225,27 +215,15 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
                         // Letters whose allowed counts have gaps say "wrong number", as Java does.
                         let gaps = matches!(c, 'V' | 'v' | 'O' | 'c' | 'B');
                         let message = if count > rule.max && !gaps {
-                            format!(
-                                "too many pattern letters: '{text}' ('{c}' takes {} letters)",
-                                rule.allowed
-                            )
+                            format!("too many pattern letters: '{text}' ('{c}' takes {} letters)", rule.allowed)
                         } else {
-                            format!(
-                                "wrong number of pattern letters: '{text}' ('{c}' takes {} letters)",
-                                rule.allowed
-                            )
+                            format!("wrong number of pattern letters: '{text}' ('{c}' takes {} letters)", rule.allowed)
                         };
                         problems.push(
-                            PatternProblem::error(off(i), off(j), message)
-                                .with_help(count_help(c, count, &rule)),
+                            PatternProblem::error(off(i), off(j), message).with_help(count_help(c, count, &rule)),
                         );
                     }
-                    fields.push(DateField {
-                        letter: c,
-                        count,
-                        start: off(i),
-                        end: off(j),
-                    });
+                    fields.push(DateField { letter: c, count, start: off(i), end: off(j) });
                 }
             }
             i = j;
@@ -274,9 +252,7 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
                             pattern.len(),
                             "unterminated quoted text: this quote is never closed",
                         )
-                        .with_help(
-                            "close the literal text with ' (write '' for a single quote character)",
-                        ),
+                        .with_help("close the literal text with ' (write '' for a single quote character)"),
                     );
                     break;
                 }
@@ -342,16 +318,10 @@ fn unknown_letters_problem(
         }
     }
     let message = if distinct.len() == 1 {
-        format!(
-            "'{}' is not a pattern letter (pattern letters: {JAVA_DATE_PATTERN_LETTERS})",
-            distinct[0]
-        )
+        format!("'{}' is not a pattern letter (pattern letters: {JAVA_DATE_PATTERN_LETTERS})", distinct[0])
     } else {
         let list: Vec<String> = distinct.iter().map(|c| format!("'{c}'")).collect();
-        format!(
-            "'{text}': {} are not pattern letters (pattern letters: {JAVA_DATE_PATTERN_LETTERS})",
-            list.join(", ")
-        )
+        format!("'{text}': {} are not pattern letters (pattern letters: {JAVA_DATE_PATTERN_LETTERS})", list.join(", "))
     };
     // The whole word of letters around the unknown ones: when it is made of single letters
     // ("at", "UTC", "on") it is most likely literal text that should be quoted.
@@ -377,10 +347,7 @@ fn unknown_letters_problem(
         format!("letters are reserved for pattern letters; quote literal text: '{text}'")
     };
     let word = word_is_text.then(|| (off(wa), off(wb)));
-    (
-        PatternProblem::error(off(a), off(b), message).with_help(help),
-        word,
-    )
+    (PatternProblem::error(off(a), off(b), message).with_help(help), word)
 }
 
 fn date_pattern_warnings(fields: &[DateField], problems: &mut Vec<PatternProblem>) {
@@ -499,9 +466,7 @@ fn cached<V: Clone>(cache: &'static Cache<V>, key: &str, make: impl FnOnce() -> 
 }
 
 fn build_regex(pattern: &str) -> Result<fancy_regex::Regex, fancy_regex::Error> {
-    fancy_regex::RegexBuilder::new(pattern)
-        .backtrack_limit(1_000_000)
-        .build()
+    fancy_regex::RegexBuilder::new(pattern).backtrack_limit(1_000_000).build()
 }
 
 /// True when the engine refused a pattern only because it is too big for its limits (Java has
@@ -558,9 +523,7 @@ impl JavaRegex {
 
     /// `Matcher.matches()`: does the regex match the whole of `text`?
     pub fn matches_fully(&self, text: &str) -> Option<bool> {
-        let full = self
-            .full
-            .get_or_init(|| build_regex(&format!("\\A(?:{})\\z", self.translated)).ok());
+        let full = self.full.get_or_init(|| build_regex(&format!("\\A(?:{})\\z", self.translated)).ok());
         full.as_ref()?.is_match(text).ok()
     }
 }
@@ -608,18 +571,10 @@ fn compile_java_regex_uncached(regex: &str) -> JavaCompiled {
     }))
 }
 
-fn fancy_error_problem(
-    regex: &str,
-    map: &[(usize, usize)],
-    e: &fancy_regex::Error,
-) -> PatternProblem {
+fn fancy_error_problem(regex: &str, map: &[(usize, usize)], e: &fancy_regex::Error) -> PatternProblem {
     match e {
         fancy_regex::Error::ParseError(pos, pe) => {
-            let (start, end) = map
-                .get(*pos)
-                .or_else(|| map.last())
-                .copied()
-                .unwrap_or((regex.len(), regex.len()));
+            let (start, end) = map.get(*pos).or_else(|| map.last()).copied().unwrap_or((regex.len(), regex.len()));
             PatternProblem::error(start, end, format!("invalid regex: {pe}"))
         }
         other => PatternProblem::error(0, regex.len(), format!("invalid regex: {other}")),
@@ -640,12 +595,7 @@ struct Tok {
 fn java_tokens(src: &str) -> Vec<Tok> {
     let cs: Vec<(usize, char)> = src.char_indices().collect();
     let end_of = |k: usize| cs.get(k + 1).map_or(src.len(), |&(o, _)| o);
-    let tok = |k: usize, quoted: bool| Tok {
-        c: cs[k].1,
-        start: cs[k].0,
-        end: end_of(k),
-        quoted,
-    };
+    let tok = |k: usize, quoted: bool| Tok { c: cs[k].1, start: cs[k].0, end: end_of(k), quoted };
     let mut toks = Vec::with_capacity(cs.len());
     let mut i = 0;
     while i < cs.len() {
@@ -733,11 +683,7 @@ const JAVA_META_OUTSIDE: &str = "\\.+*?()|[]{}^$#&-~";
 const MAX_NESTING: usize = 200;
 
 fn hex_escape(cp: u32) -> String {
-    let cp = if (0xD800..=0xDFFF).contains(&cp) || cp > 0x10FFFF {
-        0xFFFD
-    } else {
-        cp
-    };
+    let cp = if (0xD800..=0xDFFF).contains(&cp) || cp > 0x10FFFF { 0xFFFD } else { cp };
     format!("\\u{{{cp:X}}}")
 }
 
@@ -779,10 +725,7 @@ impl JavaTranslator {
             groups: 0,
             total_groups,
             names: HashMap::new(),
-            flags: JFlags {
-                comments: false,
-                unicode_class: false,
-            },
+            flags: JFlags { comments: false, unicode_class: false },
             lookbehind: 0,
             saw_backref: false,
             warning: None,
@@ -808,10 +751,7 @@ impl JavaTranslator {
     }
 
     fn prev_end(&self) -> usize {
-        self.pos
-            .checked_sub(1)
-            .and_then(|k| self.toks.get(k))
-            .map_or(0, |t| t.end)
+        self.pos.checked_sub(1).and_then(|k| self.toks.get(k)).map_or(0, |t| t.end)
     }
 
     fn emit(&mut self, s: &str, span: (usize, usize)) {
@@ -852,10 +792,8 @@ impl JavaTranslator {
         self.alternation()?;
         if let Some(t) = self.peek() {
             // Only an unmatched ')' stops the top-level alternation.
-            return Err(
-                PatternProblem::error(t.start, t.end, "unmatched closing ')'")
-                    .with_help("remove it, or escape it as \\) to match a literal ')'"),
-            );
+            return Err(PatternProblem::error(t.start, t.end, "unmatched closing ')'")
+                .with_help("remove it, or escape it as \\) to match a literal ')'"));
         }
         Ok(())
     }
@@ -956,10 +894,7 @@ impl JavaTranslator {
             }
             _ => {
                 // '{': Java requires a digit right after it.
-                if !self
-                    .peek_at(1)
-                    .is_some_and(|d| !d.quoted && d.c.is_ascii_digit())
-                {
+                if !self.peek_at(1).is_some_and(|d| !d.quoted && d.c.is_ascii_digit()) {
                     return Err(PatternProblem::error(
                         t.start,
                         t.end,
@@ -1044,11 +979,7 @@ impl JavaTranslator {
         let open = self.toks[self.pos];
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(PatternProblem::error(
-                open.start,
-                open.end,
-                "groups are nested too deeply",
-            ));
+            return Err(PatternProblem::error(open.start, open.end, "groups are nested too deeply"));
         }
         self.pos += 1;
         let saved = self.flags;
@@ -1103,11 +1034,7 @@ impl JavaTranslator {
                     }
                 }
                 '$' | '@' => {
-                    return Err(PatternProblem::error(
-                        open.start,
-                        k.end,
-                        format!("unknown group type '(?{kc}'"),
-                    ));
+                    return Err(PatternProblem::error(open.start, k.end, format!("unknown group type '(?{kc}'")));
                 }
                 _ => {
                     // Inline flags: (?idmsuxU-idmsuxU) or (?idmsuxU-idmsuxU:X)
@@ -1168,12 +1095,8 @@ impl JavaTranslator {
                             let end = other.map_or(self.len, |e| e.end);
                             let text = other.map(|e| e.c).unwrap_or(' ');
                             let help = match text {
-                                'P' => {
-                                    "Java names groups with (?<name>…) and refers to them with \\k<name>"
-                                }
-                                '#' => {
-                                    "Java has no (?#…) comments; use the x flag: (?x) … # comment"
-                                }
+                                'P' => "Java names groups with (?<name>…) and refers to them with \\k<name>",
+                                '#' => "Java has no (?#…) comments; use the x flag: (?x) … # comment",
                                 '\'' => "Java names groups with (?<name>…)",
                                 _ => {
                                     "Java supports (?:…) (?=…) (?!…) (?<=…) (?<!…) (?>…) (?<name>…) and flags (?idmsuxU-idmsuxU) / (?flags:…)"
@@ -1208,20 +1131,12 @@ impl JavaTranslator {
             self.lookbehind -= 1;
         }
         self.depth -= 1;
-        Ok(if lookaround || (non_capturing && content_empty) {
-            Last::ZeroWidth(out_start)
-        } else {
-            Last::Atom
-        })
+        Ok(if lookaround || (non_capturing && content_empty) { Last::ZeroWidth(out_start) } else { Last::Atom })
     }
 
     fn unclosed_group(&self, open: Tok) -> PatternProblem {
-        PatternProblem::error(
-            open.start,
-            open.end,
-            "unclosed group: this '(' has no matching ')'",
-        )
-        .with_help("add the missing ')', or escape the '(' as \\( to match it literally")
+        PatternProblem::error(open.start, open.end, "unclosed group: this '(' has no matching ')'")
+            .with_help("add the missing ')', or escape the '(' as \\( to match it literally")
     }
 
     /// Java group names: an ASCII letter, then ASCII letters and digits, then '>'.
@@ -1231,8 +1146,12 @@ impl JavaTranslator {
             Some(t) if !t.quoted && t.c.is_ascii_alphabetic() => {}
             other => {
                 let end = other.map_or(self.len, |t| t.end);
-                return Err(PatternProblem::error(open.start, end, "capturing group name does not start with a Latin letter")
-                    .with_help("Java group names are ASCII letters and digits, starting with a letter: (?<name>…)"));
+                return Err(PatternProblem::error(
+                    open.start,
+                    end,
+                    "capturing group name does not start with a Latin letter",
+                )
+                .with_help("Java group names are ASCII letters and digits, starting with a letter: (?<name>…)"));
             }
         }
         while let Some(t) = self.peek() {
@@ -1245,12 +1164,8 @@ impl JavaTranslator {
         }
         if !self.raw_is(0, '>') {
             let end = self.peek().map_or(self.len, |t| t.end);
-            return Err(PatternProblem::error(
-                open.start,
-                end,
-                "named capturing group is missing trailing '>'",
-            )
-            .with_help("Java group names are ASCII letters and digits only (no '_')"));
+            return Err(PatternProblem::error(open.start, end, "named capturing group is missing trailing '>'")
+                .with_help("Java group names are ASCII letters and digits only (no '_')"));
         }
         self.pos += 1;
         Ok(name)
@@ -1260,11 +1175,7 @@ impl JavaTranslator {
         let open = self.toks[self.pos];
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(PatternProblem::error(
-                open.start,
-                open.end,
-                "character classes are nested too deeply",
-            ));
+            return Err(PatternProblem::error(open.start, open.end, "character classes are nested too deeply"));
         }
         self.pos += 1;
         let span = (open.start, open.end);
@@ -1298,8 +1209,7 @@ impl JavaTranslator {
                 '&' if self.raw_is(1, '&') => {
                     self.pos += 2;
                     self.skip_ws();
-                    let next_closes =
-                        self.raw_is(0, ']') || (self.raw_is(0, '&') && self.raw_is(1, '&'));
+                    let next_closes = self.raw_is(0, ']') || (self.raw_is(0, '&') && self.raw_is(1, '&'));
                     if has_item && !next_closes && self.peek().is_some() {
                         self.emit("&&", (t.start, t.end + 1));
                     }
@@ -1315,11 +1225,7 @@ impl JavaTranslator {
                     match self.escape(true)? {
                         Esc::Char(cp) => self.class_single(cp, start)?,
                         Esc::Set { body, negated } => {
-                            let s = if negated {
-                                format!("[^{body}]")
-                            } else {
-                                format!("[{body}]")
-                            };
+                            let s = if negated { format!("[^{body}]") } else { format!("[{body}]") };
                             self.emit(&s, (start, self.prev_end()));
                         }
                         Esc::Nothing => {}
@@ -1379,9 +1285,14 @@ impl JavaTranslator {
                     return Err(PatternProblem::error(
                         start,
                         end,
-                        format!("illegal character range '{}': the end is before the start", slice_or(&self.toks, start, end)),
+                        format!(
+                            "illegal character range '{}': the end is before the start",
+                            slice_or(&self.toks, start, end)
+                        ),
                     )
-                    .with_help("write ranges low-high (a-z, 0-9); put '-' first or last in the class to match a literal '-'"));
+                    .with_help(
+                        "write ranges low-high (a-z, 0-9); put '-' first or last in the class to match a literal '-'",
+                    ));
                 }
                 let s = format!("{}-{}", lit_in_class(first), lit_in_class(last));
                 self.emit(&s, (start, end));
@@ -1402,22 +1313,14 @@ impl JavaTranslator {
                 Last::Atom
             }
             Esc::Set { body, negated } => {
-                let s = if negated {
-                    format!("[^{body}]")
-                } else {
-                    format!("[{body}]")
-                };
+                let s = if negated { format!("[^{body}]") } else { format!("[{body}]") };
                 self.emit(&s, span);
                 Last::Atom
             }
             Esc::Raw(s, zero_width) => {
                 let at = self.out.len();
                 self.emit(&s, span);
-                if zero_width {
-                    Last::ZeroWidth(at)
-                } else {
-                    Last::Atom
-                }
+                if zero_width { Last::ZeroWidth(at) } else { Last::Atom }
             }
             Esc::Backref(n) => {
                 if self.lookbehind > 0 {
@@ -1459,9 +1362,7 @@ impl JavaTranslator {
     }
 
     fn hex_digit_at(&self, k: usize) -> Option<u32> {
-        self.peek_at(k)
-            .filter(|t| !t.quoted)
-            .and_then(|t| t.c.to_digit(16))
+        self.peek_at(k).filter(|t| !t.quoted).and_then(|t| t.c.to_digit(16))
     }
 
     fn read_u4(&mut self) -> Option<u32> {
@@ -1478,25 +1379,17 @@ impl JavaTranslator {
         let bs = self.toks[self.pos];
         self.pos += 1;
         let Some(t) = self.peek() else {
-            return Err(PatternProblem::error(
-                bs.start,
-                bs.end,
-                "unexpected end of pattern after '\\'",
-            )
-            .with_help("write \\\\ to match a literal backslash"));
+            return Err(PatternProblem::error(bs.start, bs.end, "unexpected end of pattern after '\\'")
+                .with_help("write \\\\ to match a literal backslash"));
         };
         self.pos += 1;
-        let here_err =
-            |this: &Self, msg: String| PatternProblem::error(bs.start, this.prev_end(), msg);
+        let here_err = |this: &Self, msg: String| PatternProblem::error(bs.start, this.prev_end(), msg);
         let not_in_class = |this: &Self| -> JResult<()> {
             if in_class {
                 Err(PatternProblem::error(
                     bs.start,
                     this.prev_end(),
-                    format!(
-                        "illegal/unsupported escape sequence '\\{}' in a character class",
-                        t.c
-                    ),
+                    format!("illegal/unsupported escape sequence '\\{}' in a character class", t.c),
                 ))
             } else {
                 Ok(())
@@ -1505,14 +1398,13 @@ impl JavaTranslator {
         let c = t.c;
         Ok(match c {
             '0' => {
-                let oct = |this: &Self, k: usize| {
-                    this.peek_at(k)
-                        .filter(|t| !t.quoted)
-                        .and_then(|t| t.c.to_digit(8))
-                };
+                let oct = |this: &Self, k: usize| this.peek_at(k).filter(|t| !t.quoted).and_then(|t| t.c.to_digit(8));
                 let Some(n) = oct(self, 0) else {
-                    return Err(here_err(self, "illegal octal escape sequence: \\0 must be followed by 1 to 3 octal digits".into())
-                        .with_help("write \\x00 or \\u0000 for the NUL character"));
+                    return Err(here_err(
+                        self,
+                        "illegal octal escape sequence: \\0 must be followed by 1 to 3 octal digits".into(),
+                    )
+                    .with_help("write \\x00 or \\u0000 for the NUL character"));
                 };
                 self.pos += 1;
                 let mut v = n;
@@ -1536,11 +1428,7 @@ impl JavaTranslator {
                     ));
                 }
                 let mut n = c as usize - '0' as usize;
-                while let Some(d) = self
-                    .peek()
-                    .filter(|t| !t.quoted)
-                    .and_then(|t| t.c.to_digit(10))
-                {
+                while let Some(d) = self.peek().filter(|t| !t.quoted).and_then(|t| t.c.to_digit(10)) {
                     let more = n * 10 + d as usize;
                     if more > self.groups {
                         break;
@@ -1564,8 +1452,7 @@ impl JavaTranslator {
                 None => {
                     return Err(here_err(
                         self,
-                        "illegal control escape sequence: \\c must be followed by a character"
-                            .into(),
+                        "illegal control escape sequence: \\c must be followed by a character".into(),
                     ));
                 }
             },
@@ -1580,17 +1467,11 @@ impl JavaTranslator {
                         v = v * 16 + d;
                         self.pos += 1;
                         if v > 0x10FFFF {
-                            return Err(here_err(
-                                self,
-                                "hexadecimal codepoint is too big (above \\x{10FFFF})".into(),
-                            ));
+                            return Err(here_err(self, "hexadecimal codepoint is too big (above \\x{10FFFF})".into()));
                         }
                     }
                     if !self.raw_is(0, '}') {
-                        return Err(here_err(
-                            self,
-                            "unclosed hexadecimal escape sequence: expected '}'".into(),
-                        ));
+                        return Err(here_err(self, "unclosed hexadecimal escape sequence: expected '}'".into()));
                     }
                     self.pos += 1;
                     Esc::Char(v)
@@ -1605,8 +1486,7 @@ impl JavaTranslator {
                 let Some(hi) = self.read_u4() else {
                     return Err(here_err(
                         self,
-                        "illegal Unicode escape sequence: expected \\u followed by 4 hex digits"
-                            .into(),
+                        "illegal Unicode escape sequence: expected \\u followed by 4 hex digits".into(),
                     ));
                 };
                 if (0xD800..0xDC00).contains(&hi) && self.raw_is(0, '\\') && self.raw_is(1, 'u') {
@@ -1630,57 +1510,49 @@ impl JavaTranslator {
                     's' => r"\u{20}\t\n\u{B}\f\r",
                     'w' if unicode => r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u{200C}\u{200D}",
                     'w' => "a-zA-Z_0-9",
-                    'h' => {
-                        r"\u{20}\t\u{A0}\u{1680}\u{180E}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}"
-                    }
+                    'h' => r"\u{20}\t\u{A0}\u{1680}\u{180E}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}",
                     _ => r"\n\u{B}\f\r\u{85}\u{2028}\u{2029}",
                 };
-                Esc::Set {
-                    body: body.to_string(),
-                    negated: c.is_ascii_uppercase(),
-                }
+                Esc::Set { body: body.to_string(), negated: c.is_ascii_uppercase() }
             }
             'p' | 'P' => {
                 let negated = c == 'P';
-                let name =
-                    if self.raw_is(0, '{') {
-                        self.pos += 1;
-                        let mut name = String::new();
-                        loop {
-                            match self.peek() {
-                                None => {
-                                    return Err(here_err(
-                                        self,
-                                        "unclosed character family: expected '}'".into(),
-                                    ));
-                                }
-                                Some(x) if !x.quoted && x.c == '}' => {
-                                    self.pos += 1;
-                                    break;
-                                }
-                                Some(x) => {
-                                    name.push(x.c);
-                                    self.pos += 1;
-                                }
-                            }
-                        }
-                        if name.is_empty() {
-                            return Err(here_err(self, "empty character family \\p{}".into()));
-                        }
-                        name
-                    } else {
+                let name = if self.raw_is(0, '{') {
+                    self.pos += 1;
+                    let mut name = String::new();
+                    loop {
                         match self.peek() {
-                            Some(x) => {
-                                self.pos += 1;
-                                x.c.to_string()
+                            None => {
+                                return Err(here_err(self, "unclosed character family: expected '}'".into()));
                             }
-                            None => return Err(here_err(
-                                self,
-                                "\\p must be followed by a property name, e.g. \\p{Alpha} or \\pL"
-                                    .into(),
-                            )),
+                            Some(x) if !x.quoted && x.c == '}' => {
+                                self.pos += 1;
+                                break;
+                            }
+                            Some(x) => {
+                                name.push(x.c);
+                                self.pos += 1;
+                            }
                         }
-                    };
+                    }
+                    if name.is_empty() {
+                        return Err(here_err(self, "empty character family \\p{}".into()));
+                    }
+                    name
+                } else {
+                    match self.peek() {
+                        Some(x) => {
+                            self.pos += 1;
+                            x.c.to_string()
+                        }
+                        None => {
+                            return Err(here_err(
+                                self,
+                                "\\p must be followed by a property name, e.g. \\p{Alpha} or \\pL".into(),
+                            ));
+                        }
+                    }
+                };
                 match java_property(&name) {
                     Ok(body) => Esc::Set { body, negated },
                     Err((message, help)) => {
@@ -1720,10 +1592,7 @@ impl JavaTranslator {
             }
             'R' => {
                 not_in_class(self)?;
-                Esc::Raw(
-                    r"(?:\r\n|[\n\u{B}\f\r\u{85}\u{2028}\u{2029}])".into(),
-                    false,
-                )
+                Esc::Raw(r"(?:\r\n|[\n\u{B}\f\r\u{85}\u{2028}\u{2029}])".into(), false)
             }
             'X' => {
                 not_in_class(self)?;
@@ -1733,7 +1602,10 @@ impl JavaTranslator {
                 // \N{NAME}: a character by its Unicode name (Java 9+). The name itself cannot be
                 // checked here; any plausible name is accepted.
                 if !self.raw_is(0, '{') {
-                    return Err(here_err(self, "\\N must be followed by a character name in braces: \\N{LATIN SMALL LETTER A}".into()));
+                    return Err(here_err(
+                        self,
+                        "\\N must be followed by a character name in braces: \\N{LATIN SMALL LETTER A}".into(),
+                    ));
                 }
                 self.pos += 1;
                 let mut ok = false;
@@ -1745,34 +1617,23 @@ impl JavaTranslator {
                     }
                 }
                 if !ok {
-                    return Err(here_err(
-                        self,
-                        "unclosed character name: expected '}'".into(),
-                    ));
+                    return Err(here_err(self, "unclosed character name: expected '}'".into()));
                 }
                 Esc::Char(0xFFFD)
             }
             'k' => {
                 not_in_class(self)?;
                 if !self.raw_is(0, '<') {
-                    return Err(here_err(
-                        self,
-                        "\\k is not followed by '<' for a named capturing group".into(),
-                    )
-                    .with_help("refer to a named group as \\k<name>"));
+                    return Err(here_err(self, "\\k is not followed by '<' for a named capturing group".into())
+                        .with_help("refer to a named group as \\k<name>"));
                 }
                 self.pos += 1;
                 let name = self.group_name(bs)?;
                 match self.names.get(&name) {
                     Some(&n) => Esc::Backref(n),
                     None => {
-                        return Err(here_err(
-                            self,
-                            format!("named capturing group <{name}> does not exist"),
-                        )
-                        .with_help(
-                            "a group must be defined with (?<name>…) before \\k<name> refers to it",
-                        ));
+                        return Err(here_err(self, format!("named capturing group <{name}> does not exist"))
+                            .with_help("a group must be defined with (?<name>…) before \\k<name> refers to it"));
                     }
                 }
             }
@@ -1785,15 +1646,13 @@ impl JavaTranslator {
                     'l' | 'L' | 'U' => Some("Java regexes have no case-conversion escapes"),
                     'K' => Some("Java has no \\K; use a look-behind (?<=…) instead"),
                     'g' => Some("Java refers to groups as \\1 or \\k<name>"),
-                    'i' | 'I' | 'j' | 'm' | 'M' | 'o' | 'O' | 'q' | 'y' | 'Y' | 'C' | 'F' | 'J'
-                    | 'T' => None,
+                    'i' | 'I' | 'j' | 'm' | 'M' | 'o' | 'O' | 'q' | 'y' | 'Y' | 'C' | 'F' | 'J' | 'T' => None,
                     _ => None,
                 };
                 let mut p = here_err(self, format!("illegal/unsupported escape sequence '\\{c}'"));
-                p.help = Some(
-                    help.map(str::to_string)
-                        .unwrap_or_else(|| format!("write '{c}' without the backslash, or \\\\{c} for a backslash followed by '{c}'")),
-                );
+                p.help = Some(help.map(str::to_string).unwrap_or_else(|| {
+                    format!("write '{c}' without the backslash, or \\\\{c} for a backslash followed by '{c}'")
+                }));
                 return Err(p);
             }
             // Any other escaped character stands for itself.
@@ -1803,19 +1662,16 @@ impl JavaTranslator {
 }
 
 fn slice_or(toks: &[Tok], start: usize, end: usize) -> String {
-    toks.iter()
-        .filter(|t| t.start >= start && t.end <= end)
-        .map(|t| t.c)
-        .collect()
+    toks.iter().filter(|t| t.start >= start && t.end <= end).map(|t| t.c).collect()
 }
 
 /// Java's general categories and other `\p{…}` names that `CharPredicates.forProperty` knows,
 /// as the body of a bracket class (ASCII meanings, as without `UNICODE_CHARACTER_CLASS`).
 fn java_for_property(name: &str) -> Option<String> {
     const CATEGORIES: &[&str] = &[
-        "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Me", "Mc", "Nd", "Nl", "No", "Zs", "Zl", "Zp",
-        "Cc", "Cf", "Co", "Cs", "Pd", "Ps", "Pe", "Pc", "Po", "Sm", "Sc", "Sk", "So", "Pi", "Pf",
-        "L", "M", "N", "Z", "C", "P", "S", "LC",
+        "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Me", "Mc", "Nd", "Nl", "No", "Zs", "Zl", "Zp", "Cc", "Cf", "Co",
+        "Cs", "Pd", "Ps", "Pe", "Pc", "Po", "Sm", "Sc", "Sk", "So", "Pi", "Pf", "L", "M", "N", "Z", "C", "P", "S",
+        "LC",
     ];
     if CATEGORIES.contains(&name) {
         return Some(format!(r"\p{{{name}}}"));
@@ -1891,10 +1747,7 @@ fn java_unicode_property(name: &str) -> Option<&'static str> {
 }
 
 fn plausible_unicode_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '-'))
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '-'))
 }
 
 /// A Unicode script, as `\p{IsLatin}` / `\p{sc=Latin}` name it.
@@ -1954,8 +1807,8 @@ fn java_property(name: &str) -> Result<String, (String, Option<String>)> {
 }
 
 const POSIX_NAMES: &[&str] = &[
-    "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank",
-    "Cntrl", "XDigit", "Space",
+    "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank", "Cntrl", "XDigit",
+    "Space",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -2038,8 +1891,7 @@ fn translate_ecma(pattern: &str) -> Option<String> {
                         if (0xD800..0xDC00).contains(&hi)
                             && cs.get(i) == Some(&'\\')
                             && cs.get(i + 1) == Some(&'u')
-                            && let Some(lo) =
-                                read4(i + 2).filter(|lo| (0xDC00..0xE000).contains(lo))
+                            && let Some(lo) = read4(i + 2).filter(|lo| (0xDC00..0xE000).contains(lo))
                         {
                             v = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                             i += 6;
@@ -2100,14 +1952,12 @@ pub fn check_format(value: &str, format: &str) -> Option<String> {
         "email" => check_email(value).err(),
         "uri" => check_uri(value).err(),
         "uri-reference" => check_uri_reference(value).err(),
-        "ipv4" => value
-            .parse::<Ipv4Addr>()
-            .err()
-            .map(|_| format!("'{value}' is not an IPv4 address (four numbers 0-255 separated by dots, like 192.168.0.1)")),
-        "ipv6" => value
-            .parse::<Ipv6Addr>()
-            .err()
-            .map(|_| format!("'{value}' is not an IPv6 address (like 2001:db8::1)")),
+        "ipv4" => value.parse::<Ipv4Addr>().err().map(|_| {
+            format!("'{value}' is not an IPv4 address (four numbers 0-255 separated by dots, like 192.168.0.1)")
+        }),
+        "ipv6" => {
+            value.parse::<Ipv6Addr>().err().map(|_| format!("'{value}' is not an IPv6 address (like 2001:db8::1)"))
+        }
         _ => None,
     }
 }
@@ -2117,8 +1967,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         _ => {
-            let leap =
-                (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+            let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
             if leap { 29 } else { 28 }
         }
     }
@@ -2140,8 +1989,7 @@ fn check_full_date(v: &str) -> Result<(), String> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(shape());
     }
-    let (Some(year), Some(month), Some(day)) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2))
-    else {
+    let (Some(year), Some(month), Some(day)) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2)) else {
         return Err(shape());
     };
     if !(1..=12).contains(&month) {
@@ -2169,9 +2017,7 @@ fn check_date_time(v: &str) -> Result<(), String> {
     match b[10] {
         b'T' | b't' => {}
         b' ' => {
-            return Err(format!(
-                "date and time must be separated by 'T', not a space, in '{v}'"
-            ));
+            return Err(format!("date and time must be separated by 'T', not a space, in '{v}'"));
         }
         _ => return Err(shape()),
     }
@@ -2179,23 +2025,17 @@ fn check_date_time(v: &str) -> Result<(), String> {
     if t.len() < 8 || t[2] != b':' || t[5] != b':' {
         return Err(format!("the time in '{v}' must be hh:mm:ss"));
     }
-    let (Some(hour), Some(minute), Some(second)) =
-        (digits(t, 0, 2), digits(t, 3, 2), digits(t, 6, 2))
-    else {
+    let (Some(hour), Some(minute), Some(second)) = (digits(t, 0, 2), digits(t, 3, 2), digits(t, 6, 2)) else {
         return Err(format!("the time in '{v}' must be hh:mm:ss"));
     };
     if hour > 23 {
         return Err(format!("hour {hour:02} is out of range (00-23) in '{v}'"));
     }
     if minute > 59 {
-        return Err(format!(
-            "minute {minute:02} is out of range (00-59) in '{v}'"
-        ));
+        return Err(format!("minute {minute:02} is out of range (00-59) in '{v}'"));
     }
     if second > 60 {
-        return Err(format!(
-            "second {second:02} is out of range (00-59) in '{v}'"
-        ));
+        return Err(format!("second {second:02} is out of range (00-59) in '{v}'"));
     }
     let mut k = 8;
     if t.get(k) == Some(&b'.') {
@@ -2205,9 +2045,7 @@ fn check_date_time(v: &str) -> Result<(), String> {
             k += 1;
         }
         if k == digits_start {
-            return Err(format!(
-                "the fraction of a second in '{v}' needs at least one digit after '.'"
-            ));
+            return Err(format!("the fraction of a second in '{v}' needs at least one digit after '.'"));
         }
     }
     let offset_minutes: i64 = match t.get(k) {
@@ -2224,18 +2062,14 @@ fn check_date_time(v: &str) -> Result<(), String> {
                 return Err(format!("the offset in '{v}' must be Z or ±hh:mm"));
             };
             if oh > 23 || om > 59 {
-                return Err(format!(
-                    "the offset in '{v}' is out of range (hours 00-23, minutes 00-59)"
-                ));
+                return Err(format!("the offset in '{v}' is out of range (hours 00-23, minutes 00-59)"));
             }
             k += 6;
             let m = i64::from(oh * 60 + om);
             if sign == b'+' { m } else { -m }
         }
         None => {
-            return Err(format!(
-                "'{v}' has no time-zone offset: add Z (UTC) or ±hh:mm"
-            ));
+            return Err(format!("'{v}' has no time-zone offset: add Z (UTC) or ±hh:mm"));
         }
         Some(_) => return Err(format!("the offset in '{v}' must be Z or ±hh:mm")),
     };
@@ -2246,9 +2080,7 @@ fn check_date_time(v: &str) -> Result<(), String> {
         // A leap second is only ever 23:59:60 UTC.
         let utc = (i64::from(hour * 60 + minute) - offset_minutes).rem_euclid(24 * 60);
         if utc != 23 * 60 + 59 {
-            return Err(format!(
-                "second 60 (a leap second) is only valid at 23:59 UTC, in '{v}'"
-            ));
+            return Err(format!("second 60 (a leap second) is only valid at 23:59 UTC, in '{v}'"));
         }
     }
     Ok(())
@@ -2270,9 +2102,7 @@ fn check_email(v: &str) -> Result<(), String> {
         return Err(format!("'{v}' has nothing before the '@'"));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Err(format!(
-            "the part before the '@' in '{v}' has a misplaced '.'"
-        ));
+        return Err(format!("the part before the '@' in '{v}' has a misplaced '.'"));
     }
     if domain.is_empty() {
         return Err(format!("'{v}' has no domain after the '@'"));
@@ -2281,9 +2111,7 @@ fn check_email(v: &str) -> Result<(), String> {
         return Err(format!("the domain of '{v}' has no '.' (like example.com)"));
     }
     if domain.split('.').any(str::is_empty) {
-        return Err(format!(
-            "the domain of '{v}' has an empty label (a leading, trailing or doubled '.')"
-        ));
+        return Err(format!("the domain of '{v}' has an empty label (a leading, trailing or doubled '.')"));
     }
     if let Some(bad) = domain.chars().find(|c| "()<>[]:;,\"\\".contains(*c)) {
         return Err(format!("the domain of '{v}' contains '{bad}'"));
@@ -2301,12 +2129,8 @@ fn check_uri_chars(v: &str, rest: &str) -> Result<(), String> {
     while i < b.len() {
         let c = b[i];
         if c == b'%' {
-            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
-            {
-                return Err(format!(
-                    "'{v}' has a '%' that is not followed by two hex digits"
-                ));
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) {
+                return Err(format!("'{v}' has a '%' that is not followed by two hex digits"));
             }
             i += 3;
             continue;
@@ -2317,10 +2141,7 @@ fn check_uri_chars(v: &str, rest: &str) -> Result<(), String> {
             return Err(if ch == ' ' {
                 format!("'{v}' contains a space, which must be percent-encoded as %20")
             } else {
-                format!(
-                    "'{v}' contains '{}', which must be percent-encoded in a URI",
-                    ch.escape_debug()
-                )
+                format!("'{v}' contains '{}', which must be percent-encoded in a URI", ch.escape_debug())
             });
         }
         i += 1;
@@ -2329,8 +2150,7 @@ fn check_uri_chars(v: &str, rest: &str) -> Result<(), String> {
 }
 
 fn check_uri(v: &str) -> Result<(), String> {
-    let no_scheme =
-        || format!("'{v}' is not an absolute URI: it must start with a scheme like https:");
+    let no_scheme = || format!("'{v}' is not an absolute URI: it must start with a scheme like https:");
     let Some(colon) = v.find(':') else {
         return Err(no_scheme());
     };
@@ -2346,13 +2166,8 @@ fn check_uri(v: &str) -> Result<(), String> {
 
 fn check_uri_reference(v: &str) -> Result<(), String> {
     match v.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        Some(' ') => Err(format!(
-            "'{v}' contains a space, which must be percent-encoded as %20"
-        )),
-        Some(c) => Err(format!(
-            "'{v}' contains '{}', which is not allowed in a URI reference",
-            c.escape_debug()
-        )),
+        Some(' ') => Err(format!("'{v}' contains a space, which must be percent-encoded as %20")),
+        Some(c) => Err(format!("'{v}' contains '{}', which is not allowed in a URI reference", c.escape_debug())),
         None => Ok(()),
     }
 }

@@ -143,11 +143,13 @@ impl SourceModel {
                     Diagnostic::new(
                         Code::UnknownSourceType,
                         column.source_type.span,
-                        format!("column `{}` has the source type `{declared}`, which flowc does not know", column.name.value),
+                        format!(
+                            "column `{}` has the source type `{declared}`, which flowc does not know",
+                            column.name.value
+                        ),
                     )
                     .with_label("unknown source type")
-                    .with_help(format!("use one of {known}; flowc reads this column as any type"))
-                    ,
+                    .with_help(format!("use one of {known}; flowc reads this column as any type")),
                 );
                 Type::Any
             });
@@ -241,11 +243,7 @@ impl SourceModel {
             }
         });
         let declared = column.get("type").and_then(Value::as_str).unwrap_or("any");
-        let ty = xdm
-            .as_deref()
-            .and_then(xdm_type)
-            .or_else(|| source_type(declared))
-            .unwrap_or(Type::Any);
+        let ty = xdm.as_deref().and_then(xdm_type).or_else(|| source_type(declared)).unwrap_or(Type::Any);
         self.push(SourceField { key, ty, xdm, format: None, span: None });
     }
 

@@ -9,9 +9,8 @@ use flowc_syntax::ast::{BinaryOp, Expr, ExprKind, Path, SegmentKind, UnaryOp};
 
 /// Words the expression language reserves: a field with such a name is written `${name}`.
 pub const RESERVED: &[&str] = &[
-    "new", "mod", "or", "break", "var", "lt", "for", "false", "while", "eq", "gt", "div", "not", "null",
-    "continue", "else", "and", "ne", "true", "le", "if", "ge", "return", "_errors", "do", "function", "empty",
-    "size",
+    "new", "mod", "or", "break", "var", "lt", "for", "false", "while", "eq", "gt", "div", "not", "null", "continue",
+    "else", "and", "ne", "true", "le", "if", "ge", "return", "_errors", "do", "function", "empty", "size",
 ];
 
 /// What an expression evaluates to, as far as flowc can tell.
@@ -70,9 +69,7 @@ impl Typer<'_> {
     pub fn expr(&mut self, e: &Expr) -> Typed {
         match &e.kind {
             ExprKind::String(_) => Typed::of(Type::String),
-            ExprKind::Number(n) => {
-                Typed::of(if n.contains(['.', 'e', 'E']) { Type::Number } else { Type::Integer })
-            }
+            ExprKind::Number(n) => Typed::of(if n.contains(['.', 'e', 'E']) { Type::Number } else { Type::Integer }),
             ExprKind::Bool(_) => Typed::of(Type::Boolean),
             ExprKind::Null => Typed::of(Type::Null),
             ExprKind::Array(items) => {
@@ -184,12 +181,9 @@ impl Typer<'_> {
         }
         let key = crate::source::path_key(path);
         let nearest = source.nearest(&key, 3);
-        let mut d = Diagnostic::new(
-            Code::UnknownSourceField,
-            path.span,
-            format!("unknown source field `{}`", path.display()),
-        )
-        .with_label("not a column of the source");
+        let mut d =
+            Diagnostic::new(Code::UnknownSourceField, path.span, format!("unknown source field `{}`", path.display()))
+                .with_label("not a column of the source");
         if let Some(best) = nearest.first() {
             let needs_quoting = best.contains(|c: char| c.is_whitespace() || "-/+*()".contains(c));
             let shown = if needs_quoting { format!("${{{best}}}") } else { (*best).to_owned() };
@@ -250,7 +244,9 @@ impl Typer<'_> {
             return Typed { ty: Type::Any, xdm: None, each };
         }
         // The first overload whose parameters accept the arguments; else report against the first.
-        let fits = |s: &Signature| typed.iter().enumerate().all(|(i, t)| s.param_for_arg(i).is_none_or(|p| accepts(&p.ty, &t.ty)));
+        let fits = |s: &Signature| {
+            typed.iter().enumerate().all(|(i, t)| s.param_for_arg(i).is_none_or(|p| accepts(&p.ty, &t.ty)))
+        };
         let signature = candidates.iter().copied().find(|s| fits(s)).unwrap_or(candidates[0]);
         for (i, (arg, t)) in args.iter().zip(typed).enumerate() {
             let Some(param) = signature.param_for_arg(i) else { continue };
@@ -317,14 +313,12 @@ impl Typer<'_> {
             Availability::ProfileUpsertOnly => ("only in profile update (upsert) dataflows", Severity::Warning),
         };
         self.diagnostics.push(
-            Diagnostic::new(
-                Code::UnavailableFunction,
-                span,
-                format!("`{}` is available {why}", function.name),
-            )
-            .with_severity(severity)
-            .with_label(format!("not available in this dataflow ({})", function.availability.as_str()))
-            .with_help("this file describes a source dataflow into the data lake; the platform rejects the mapping"),
+            Diagnostic::new(Code::UnavailableFunction, span, format!("`{}` is available {why}", function.name))
+                .with_severity(severity)
+                .with_label(format!("not available in this dataflow ({})", function.availability.as_str()))
+                .with_help(
+                    "this file describes a source dataflow into the data lake; the platform rejects the mapping",
+                ),
         );
     }
 

@@ -13,7 +13,13 @@ fn every_catalog_example_type_checks() {
     for function in Catalog::builtin().functions() {
         for example in function.examples.iter().filter(|e| e.flowc_parses) {
             let src = format!("mapping {{\n  out = {}\n}}\n", example.expression);
-            let (_, outcome) = flowc_check::check_source(&session, src.as_bytes(), None, std::path::Path::new("."), &Settings::default());
+            let (_, outcome) = flowc_check::check_source(
+                &session,
+                src.as_bytes(),
+                None,
+                std::path::Path::new("."),
+                &Settings::default(),
+            );
             let problems: Vec<String> = outcome
                 .diagnostics
                 .iter()
@@ -38,6 +44,7 @@ fn a_wrong_example_would_be_caught() {
     // The test above can fail: the same check on a broken call reports it.
     let session = Session::new();
     let src = "mapping {\n  out = substr(\"abc\")\n}\n";
-    let (_, outcome) = flowc_check::check_source(&session, src.as_bytes(), None, std::path::Path::new("."), &Settings::default());
+    let (_, outcome) =
+        flowc_check::check_source(&session, src.as_bytes(), None, std::path::Path::new("."), &Settings::default());
     assert!(outcome.diagnostics.iter().any(|d| d.code == Code::WrongArity), "{:#?}", outcome.diagnostics);
 }

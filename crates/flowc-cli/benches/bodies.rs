@@ -51,23 +51,32 @@ fn bodies() -> Vec<(&'static str, Value)> {
     let schema_ref = json!({"id": SCHEMA_ID, "contentType": "application/vnd.adobe.xed-full+json;version=1"});
     vec![
         ("schema.json", schema),
-        ("source-connection.json", json!({
-            "name": "Bench source", "baseConnectionId": "24151d58-ffa7-4960-951d-58ffa7396097",
-            "connectionSpec": {"id": "221c7626-58f6-4eec-8ee2-042b0226f03b", "version": "1.0"},
-            "data": {"format": "tabular"}, "params": {"tableName": "bench", "columns": columns}
-        })),
-        ("target-connection.json", json!({
-            "name": "Bench target", "data": {"format": "parquet_xdm", "schema": {"id": SCHEMA_ID, "version": schema_ref["contentType"]}},
-            "params": {"dataSetId": "5e8918669cbbee18ad9771f3"},
-            "connectionSpec": {"id": "c604ff05-7f1a-43c0-8e18-33bf874cb11c", "version": "1.0"}
-        })),
+        (
+            "source-connection.json",
+            json!({
+                "name": "Bench source", "baseConnectionId": "24151d58-ffa7-4960-951d-58ffa7396097",
+                "connectionSpec": {"id": "221c7626-58f6-4eec-8ee2-042b0226f03b", "version": "1.0"},
+                "data": {"format": "tabular"}, "params": {"tableName": "bench", "columns": columns}
+            }),
+        ),
+        (
+            "target-connection.json",
+            json!({
+                "name": "Bench target", "data": {"format": "parquet_xdm", "schema": {"id": SCHEMA_ID, "version": schema_ref["contentType"]}},
+                "params": {"dataSetId": "5e8918669cbbee18ad9771f3"},
+                "connectionSpec": {"id": "c604ff05-7f1a-43c0-8e18-33bf874cb11c", "version": "1.0"}
+            }),
+        ),
         ("mapping-set.json", json!({"outputSchema": {"schemaRef": schema_ref}, "mappings": mappings})),
-        ("flow.json", json!({
-            "name": "Bench", "flowSpec": {"id": "14518937-270c-4525-bdec-c2ba7cce3860", "version": "1.0"},
-            "sourceConnectionIds": ["{{sourceConnection.id}}"], "targetConnectionIds": ["{{targetConnection.id}}"],
-            "transformations": [{"name": "Mapping", "params": {"mappingId": "{{mappingSet.id}}", "mappingVersion": "{{mappingSet.version}}"}}],
-            "scheduleParams": {"startTime": 1767225600, "frequency": "minute", "interval": 15}
-        })),
+        (
+            "flow.json",
+            json!({
+                "name": "Bench", "flowSpec": {"id": "14518937-270c-4525-bdec-c2ba7cce3860", "version": "1.0"},
+                "sourceConnectionIds": ["{{sourceConnection.id}}"], "targetConnectionIds": ["{{targetConnection.id}}"],
+                "transformations": [{"name": "Mapping", "params": {"mappingId": "{{mappingSet.id}}", "mappingVersion": "{{mappingSet.version}}"}}],
+                "scheduleParams": {"startTime": 1767225600, "frequency": "minute", "interval": 15}
+            }),
+        ),
     ]
 }
 
@@ -95,8 +104,15 @@ fn check_5000_entries(bencher: divan::Bencher) {
     let (dir, inputs) = inputs();
     let probe = bodies::check_all(&Checker::default(), inputs.clone());
     let findings: usize = probe.iter().map(|r| r.diagnostics.len()).sum();
-    assert_eq!(findings, 0, "the bench dataflow must check clean: {:#?}", probe.iter().flat_map(|r| &r.diagnostics).take(3).collect::<Vec<_>>());
-    bencher.counter(divan::counter::ItemsCount::new(ENTRIES)).bench(|| bodies::check_all(&Checker::default(), divan::black_box(inputs.clone())));
+    assert_eq!(
+        findings,
+        0,
+        "the bench dataflow must check clean: {:#?}",
+        probe.iter().flat_map(|r| &r.diagnostics).take(3).collect::<Vec<_>>()
+    );
+    bencher
+        .counter(divan::counter::ItemsCount::new(ENTRIES))
+        .bench(|| bodies::check_all(&Checker::default(), divan::black_box(inputs.clone())));
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -49,7 +49,16 @@ pub fn run_with(cmd: FlowspecCommand, configured: &[PathBuf], out: &mut dyn Writ
         let index = LineIndex::new(&e.text);
         for d in &e.diagnostics {
             let at = index.line_col(d.primary_span().start);
-            let _ = writeln!(err, "{}:{}:{}: {}[{}] {}", e.path.display(), at.line, at.column, d.severity.as_str(), d.code, d.message);
+            let _ = writeln!(
+                err,
+                "{}:{}:{}: {}[{}] {}",
+                e.path.display(),
+                at.line,
+                at.column,
+                d.severity.as_str(),
+                d.code,
+                d.message
+            );
             if let Some(help) = &d.help {
                 let _ = writeln!(err, "  help: {help}");
             }
@@ -86,7 +95,13 @@ fn list(catalog: &FlowSpecCatalog, out: &mut dyn Write) {
         .iter()
         .map(|s| {
             let n = s.source_connection_spec_ids.len();
-            [s.name.clone(), s.id.clone(), s.version.clone(), format!("{n} source spec{}", if n == 1 { "" } else { "s" }), s.origin.clone()]
+            [
+                s.name.clone(),
+                s.id.clone(),
+                s.version.clone(),
+                format!("{n} source spec{}", if n == 1 { "" } else { "s" }),
+                s.origin.clone(),
+            ]
         })
         .collect();
     let header = ["NAME", "ID", "VERSION", "ACCEPTS", "FROM"].map(str::to_owned);
@@ -223,20 +238,30 @@ fn required_of(schema: &Value) -> Vec<&str> {
 /// A schema as a table of its properties, then the rules it states beyond them.
 fn describe(schema: &Value, level: usize, lines: &mut Vec<String>) {
     let Some(obj) = schema.as_object() else {
-        lines.push(format!("{}{}", pad(level), if schema == &Value::Bool(false) { "nothing is allowed" } else { "anything is allowed" }));
+        lines.push(format!(
+            "{}{}",
+            pad(level),
+            if schema == &Value::Bool(false) { "nothing is allowed" } else { "anything is allowed" }
+        ));
         return;
     };
     let required = required_of(schema);
-    let props: Vec<(&String, &Value)> = obj.get("properties").and_then(Value::as_object).map(|p| p.iter().collect()).unwrap_or_default();
+    let props: Vec<(&String, &Value)> =
+        obj.get("properties").and_then(Value::as_object).map(|p| p.iter().collect()).unwrap_or_default();
     if props.is_empty() && required.is_empty() && !has_rules(schema) {
         lines.push(format!("{}no params defined", pad(level)));
     }
     let name_w = props.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
     let type_w = props.iter().map(|(_, p)| type_of(p).chars().count()).max().unwrap_or(0);
     for (name, prop) in &props {
-        let mut cells = vec![if required.contains(&name.as_str()) { "required".to_owned() } else { "optional".to_owned() }];
+        let mut cells =
+            vec![if required.contains(&name.as_str()) { "required".to_owned() } else { "optional".to_owned() }];
         cells.extend(constraints(prop));
-        let about = prop.get("description").or_else(|| prop.get("title")).and_then(Value::as_str).map_or(String::new(), |t| format!(" — {t}"));
+        let about = prop
+            .get("description")
+            .or_else(|| prop.get("title"))
+            .and_then(Value::as_str)
+            .map_or(String::new(), |t| format!(" — {t}"));
         lines.push(format!("{}{name:<name_w$}  {:<type_w$}  {}{about}", pad(level), type_of(prop), cells.join(", ")));
         if prop.get("properties").is_some() || has_rules(prop) {
             describe(prop, level + 1, lines);
@@ -353,7 +378,9 @@ fn condition(cond: &Value) -> String {
     for (name, prop) in cond.get("properties").and_then(Value::as_object).into_iter().flatten() {
         let part = match (prop.get("const"), prop.get("enum").and_then(Value::as_array)) {
             (Some(c), _) => format!("{name} is {}", show_value(c)),
-            (None, Some(values)) => format!("{name} is one of {}", values.iter().map(show_value).collect::<Vec<_>>().join(", ")),
+            (None, Some(values)) => {
+                format!("{name} is one of {}", values.iter().map(show_value).collect::<Vec<_>>().join(", "))
+            }
             _ => {
                 let mut said = constraints(prop);
                 if prop.get("type").is_some() {
@@ -438,7 +465,8 @@ mod tests {
         value["name"] = "NightlyCRM".into();
         value["scheduleSpec"]["spec"]["else"]["then"]["properties"]["interval"]["minimum"] = 30.into();
         let path = temp("nightly.json", &serde_json::json!({ "items": [value] }).to_string());
-        let (code, out, err) = run_to_strings(FlowspecCommand::Show { name_or_id: "NightlyCRM".into(), file: vec![path.clone()] }, &[]);
+        let (code, out, err) =
+            run_to_strings(FlowspecCommand::Show { name_or_id: "NightlyCRM".into(), file: vec![path.clone()] }, &[]);
         assert_eq!(code, 0, "{err}");
         assert!(out.lines().any(|l| l == "        interval: at least 30"), "{out}");
         assert!(out.contains(&format!("  from: {}", path.display())));
@@ -448,14 +476,21 @@ mod tests {
 
     #[test]
     fn unknown_names_and_broken_files_are_reported() {
-        let (code, out, err) = run_to_strings(FlowspecCommand::Show { name_or_id: "CRMtoAEP".into(), file: vec![] }, &[]);
+        let (code, out, err) =
+            run_to_strings(FlowspecCommand::Show { name_or_id: "CRMtoAEP".into(), file: vec![] }, &[]);
         assert_eq!(code, 2);
         assert!(out.is_empty());
-        assert!(err.starts_with("flowc: `CRMtoAEP` is not a known flow spec; known: `CRMToAEP` (did you mean `CRMToAEP`?)"), "{err}");
+        assert!(
+            err.starts_with("flowc: `CRMtoAEP` is not a known flow spec; known: `CRMToAEP` (did you mean `CRMToAEP`?)"),
+            "{err}"
+        );
         let broken = temp("broken.json", "{\n  \"id\": \"x\",\n}\n");
         let (code, out, err) = run_to_strings(FlowspecCommand::List { file: vec![broken.clone()] }, &[]);
         assert_eq!(code, 1);
         assert!(out.contains("CRMToAEP"), "the others are still listed");
-        assert!(err.starts_with(&format!("{}:3:1: error[F401] the flow spec file is not valid JSON", broken.display())), "{err}");
+        assert!(
+            err.starts_with(&format!("{}:3:1: error[F401] the flow spec file is not valid JSON", broken.display())),
+            "{err}"
+        );
     }
 }

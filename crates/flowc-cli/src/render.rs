@@ -28,7 +28,6 @@ struct Report<'a> {
     help: Option<String>,
 }
 
-
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diagnostic.message)
@@ -92,11 +91,7 @@ pub fn human(report: &FileReport, style: Style, out: &mut String) {
     // One shared copy of the text for all of a file's diagnostics.
     let text: Arc<str> = Arc::from(report.text.as_str());
     for d in &report.diagnostics {
-        let r = Report {
-            diagnostic: d,
-            source: NamedSource::new(&report.name, text.clone()),
-            help: d.help.clone(),
-        };
+        let r = Report { diagnostic: d, source: NamedSource::new(&report.name, text.clone()), help: d.help.clone() };
         if handler.render_report(out, &r).is_err() {
             out.push_str(&format!("{}: {}[{}] {}\n", report.name, d.severity.as_str(), d.code, d.message));
         }

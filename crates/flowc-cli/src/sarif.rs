@@ -16,7 +16,8 @@ use serde_sarif::sarif::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The JSON schema of the document (`$schema`): the OASIS standard's, errata 01.
-pub const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// Where people learn about flowc (the workspace's `repository`).
 pub const INFORMATION_URI: &str = "https://example.invalid/flowc";
@@ -91,7 +92,9 @@ fn rule(code: Code) -> ReportingDescriptor {
         .short_description(MultiformatMessageString::builder().text(code.summary()).build())
         .full_description(MultiformatMessageString::builder().text(explain).markdown(explain).build())
         .help(MultiformatMessageString::builder().text(explain).markdown(explain).build())
-        .default_configuration(ReportingConfiguration::builder().level(serde_json::json!(level(code.default_severity()))).build())
+        .default_configuration(
+            ReportingConfiguration::builder().level(serde_json::json!(level(code.default_severity()))).build(),
+        )
         .properties(PropertyBag::builder().tags(vec!["flowc".to_owned(), code.phase().as_str().to_owned()]).build())
         .build()
 }
@@ -111,9 +114,8 @@ fn result(
     }
     let primary = d.labels.iter().find(|l| l.primary).or(d.labels.first());
     let span = d.primary_span();
-    let mut location = Location::builder()
-        .physical_location(physical_location(report, lines, artifact, span.start, span.end))
-        .build();
+    let mut location =
+        Location::builder().physical_location(physical_location(report, lines, artifact, span.start, span.end)).build();
     if let Some(label) = primary.filter(|l| !l.message.is_empty()) {
         location.message = Some(Message::builder().text(label.message.clone()).build());
     }
@@ -163,7 +165,13 @@ fn related_location(report: &FileReport, lines: &LineIndex, artifact: usize, i: 
     location
 }
 
-fn physical_location(report: &FileReport, lines: &LineIndex, artifact: usize, start: usize, end: usize) -> PhysicalLocation {
+fn physical_location(
+    report: &FileReport,
+    lines: &LineIndex,
+    artifact: usize,
+    start: usize,
+    end: usize,
+) -> PhysicalLocation {
     let (s, e) = (lines.line_col(start), lines.line_col(end.max(start)));
     PhysicalLocation::builder()
         .artifact_location(artifact_location(&report.name, Some(artifact)))
@@ -191,7 +199,8 @@ fn artifact_location(name: &str, index: Option<usize>) -> ArtifactLocation {
 /// A file name as a URI reference: `/`-separated and percent-encoded; a relative name stays
 /// relative (without `./` segments), an absolute one becomes a `file:` URI.
 pub fn uri_path(name: &str) -> String {
-    let slashed = if std::path::MAIN_SEPARATOR == '/' { name.to_owned() } else { name.replace(std::path::MAIN_SEPARATOR, "/") };
+    let slashed =
+        if std::path::MAIN_SEPARATOR == '/' { name.to_owned() } else { name.replace(std::path::MAIN_SEPARATOR, "/") };
     let absolute = std::path::Path::new(name).is_absolute();
     if absolute {
         if let Some(rest) = slashed.strip_prefix('/') {
@@ -249,7 +258,8 @@ mod tests {
 
     /// The official SARIF 2.1.0 schema (fixtures/sarif/SOURCE.md says where it comes from).
     fn validator() -> jsonschema::Validator {
-        let text = std::fs::read_to_string(repo_root().join("fixtures/sarif/sarif-schema-2.1.0.json")).expect("the schema file");
+        let text = std::fs::read_to_string(repo_root().join("fixtures/sarif/sarif-schema-2.1.0.json"))
+            .expect("the schema file");
         let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
         assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
         jsonschema::draft4::new(&schema).expect("the SARIF schema compiles")
@@ -257,7 +267,8 @@ mod tests {
 
     fn assert_valid(doc: &Value) {
         let validator = validator();
-        let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> =
+            validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "not valid SARIF 2.1.0:\n{}", errors.join("\n"));
     }
 
@@ -273,7 +284,8 @@ mod tests {
             .collect()
     }
 
-    const FIXTURES: &[&str] = &["F107-unknown-key.flow", "F108-duplicate-key.flow", "F103-unclosed-block.flow", "F101-missing-brace.flow"];
+    const FIXTURES: &[&str] =
+        &["F107-unknown-key.flow", "F108-duplicate-key.flow", "F103-unclosed-block.flow", "F101-missing-brace.flow"];
 
     #[test]
     fn fixture_reports_are_valid_sarif_2_1_0() {
@@ -337,7 +349,10 @@ mod tests {
             assert!(r["ruleId"].as_str().is_some_and(|id| id.parse::<Code>().is_ok()), "{r}");
             assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
             let physical = &r["locations"][0]["physicalLocation"];
-            assert!(physical["artifactLocation"]["uri"].as_str().is_some_and(|u| u.starts_with("fixtures/syntax/err/")), "{r}");
+            assert!(
+                physical["artifactLocation"]["uri"].as_str().is_some_and(|u| u.starts_with("fixtures/syntax/err/")),
+                "{r}"
+            );
             assert_eq!(physical["artifactLocation"]["uriBaseId"], SRCROOT);
             assert!(physical["region"]["startLine"].as_u64().is_some_and(|l| l >= 1), "{r}");
             assert!(r["partialFingerprints"][FINGERPRINT_KEY].as_str().is_some(), "{r}");
@@ -374,7 +389,8 @@ mod tests {
         assert!(d.labels.iter().any(|l| !l.primary), "F108 points at the first setting too");
         let doc = sarif(&reports);
         let run = &doc["runs"][0];
-        let r = run["results"].as_array().expect("results").iter().find(|r| r["ruleId"] == "F108").expect("an F108 result");
+        let r =
+            run["results"].as_array().expect("results").iter().find(|r| r["ruleId"] == "F108").expect("an F108 result");
 
         let lines = LineIndex::new(&report.text);
         let span = d.primary_span();
@@ -396,7 +412,10 @@ mod tests {
         for (i, (loc, label)) in related.iter().zip(&secondary).enumerate() {
             assert_eq!(loc["id"], i + 1);
             assert_eq!(loc["physicalLocation"]["region"]["startLine"], lines.line_col(label.span.start).line);
-            assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], "fixtures/syntax/err/F108-duplicate-key.flow");
+            assert_eq!(
+                loc["physicalLocation"]["artifactLocation"]["uri"],
+                "fixtures/syntax/err/F108-duplicate-key.flow"
+            );
             if !label.message.is_empty() {
                 assert_eq!(loc["message"]["text"], label.message.as_str());
             }
@@ -422,7 +441,10 @@ mod tests {
         let mut manual = FileReport { name: "x.flow".into(), text: "é = 1\n".into(), diagnostics: Vec::new() };
         manual.diagnostics.push(Diagnostic::new(Code::UnknownKey, flowc_diag::Span::new(2, 3), "after é"));
         let doc = sarif(&[manual]);
-        assert_eq!(doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 2, "byte 2 is the 2nd character");
+        assert_eq!(
+            doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 2,
+            "byte 2 is the 2nd character"
+        );
     }
 
     #[test]

@@ -70,11 +70,7 @@ pub fn run(cmd: SchemaCommand) -> ExitCode {
 /// `flowc schema paths x | head`) are ignored rather than turned into panics.
 pub fn run_with(cmd: SchemaCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cmd {
-        SchemaCommand::Paths {
-            source,
-            schema,
-            format,
-        } => {
+        SchemaCommand::Paths { source, schema, format } => {
             let source = match schema_source(source, &schema, err) {
                 Some(s) => s,
                 None => return 2,
@@ -88,12 +84,7 @@ pub fn run_with(cmd: SchemaCommand, out: &mut dyn Write, err: &mut dyn Write) ->
             };
             0
         }
-        SchemaCommand::Show {
-            source,
-            schema,
-            path,
-            format,
-        } => {
+        SchemaCommand::Show { source, schema, path, format } => {
             let source = match schema_source(source, &schema, err) {
                 Some(s) => s,
                 None => return 2,
@@ -120,10 +111,7 @@ pub fn run_with(cmd: SchemaCommand, out: &mut dyn Write, err: &mut dyn Write) ->
                             let _ = writeln!(err, "   = help: {help}");
                         }
                         None => {
-                            let _ = writeln!(
-                                err,
-                                "   = help: `flowc schema paths` lists the paths of the schema"
-                            );
+                            let _ = writeln!(err, "   = help: `flowc schema paths` lists the paths of the schema");
                         }
                     }
                     2
@@ -135,11 +123,9 @@ pub fn run_with(cmd: SchemaCommand, out: &mut dyn Write, err: &mut dyn Write) ->
 
 fn schema_source(args: SourceArgs, schema: &[String], err: &mut dyn Write) -> Option<SchemaSource> {
     match (args.xdm_dir, schema) {
-        (Some(dir), [class, field_groups @ ..]) => Some(SchemaSource::Xdm {
-            dir,
-            class: class.clone(),
-            field_groups: field_groups.to_vec(),
-        }),
+        (Some(dir), [class, field_groups @ ..]) => {
+            Some(SchemaSource::Xdm { dir, class: class.clone(), field_groups: field_groups.to_vec() })
+        }
         (None, [file]) => {
             let path = PathBuf::from(file);
             if path.is_dir() {
@@ -191,15 +177,10 @@ mod tests {
     }
 
     fn run_args(args: &[&str]) -> (u8, String, String) {
-        let cli = Cli::try_parse_from(std::iter::once("schema").chain(args.iter().copied()))
-            .expect("arguments parse");
+        let cli = Cli::try_parse_from(std::iter::once("schema").chain(args.iter().copied())).expect("arguments parse");
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let code = run_with(cli.cmd, &mut out, &mut err);
-        (
-            code,
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
+        (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
     }
 
     #[test]
@@ -213,10 +194,7 @@ mod tests {
             "https://ns.adobe.com/xdm/context/experienceevent-commerce",
         ]);
         assert_eq!((code, err.as_str()), (0, ""));
-        assert!(
-            out.lines().any(|l| l == "productListItems[*].SKU\tstring"),
-            "{out}"
-        );
+        assert!(out.lines().any(|l| l == "productListItems[*].SKU\tstring"), "{out}");
         assert!(out.lines().any(|l| l == "timestamp\tdate-time"));
         assert!(out.lines().any(|l| l == "identityMap\tmap"));
     }
@@ -227,16 +205,8 @@ mod tests {
         let (code, out, _) = run_args(&["paths", "--format", "json", file.to_str().unwrap()]);
         assert_eq!(code, 0);
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let id = json
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == "_id")
-            .expect("_id listed");
-        assert_eq!(
-            (id["type"].as_str(), id["required"].as_bool()),
-            (Some("string"), Some(false))
-        );
+        let id = json.as_array().unwrap().iter().find(|f| f["path"] == "_id").expect("_id listed");
+        assert_eq!((id["type"].as_str(), id["required"].as_bool()), (Some("string"), Some(false)));
     }
 
     #[test]
@@ -260,12 +230,8 @@ mod tests {
     #[test]
     fn schema_errors_exit_1_with_coded_diagnostics() {
         let dir = fixtures().join("diagnostics/F202");
-        let (code, out, err) = run_args(&[
-            "paths",
-            "--xdm-dir",
-            dir.to_str().unwrap(),
-            "https://ns.adobe.com/acme/classes/order",
-        ]);
+        let (code, out, err) =
+            run_args(&["paths", "--xdm-dir", dir.to_str().unwrap(), "https://ns.adobe.com/acme/classes/order"]);
         assert_eq!((code, out.as_str()), (1, ""));
         assert!(err.contains("error[F202]"), "{err}");
     }

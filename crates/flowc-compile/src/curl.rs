@@ -138,7 +138,11 @@ pub fn script(plan: &Plan, bodies: &[(Resource, &Node)]) -> String {
     for (step, request) in plan.requests.iter().enumerate() {
         let resource = request.resource;
         let name = resource.name();
-        let body = bodies.iter().find(|(r, _)| *r == resource).map(|(_, b)| b.to_pretty()).expect("every request has its body");
+        let body = bodies
+            .iter()
+            .find(|(r, _)| *r == resource)
+            .map(|(_, b)| b.to_pretty())
+            .expect("every request has its body");
         assert!(!body.lines().any(|l| l == DELIMITER), "a JSON body line cannot be the here-document delimiter");
         out.push_str(&format!("\n# Step {}: {name}, {} {}\n", step + 1, resource.method(), resource.path()));
         out.push_str(&format!("cat >\"$work/{name}.json\" <<'{DELIMITER}'\n{body}{DELIMITER}\n"));

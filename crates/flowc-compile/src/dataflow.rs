@@ -209,7 +209,9 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
                         "give a source connection, target connection, mapping set or flow body as the API takes it, a bundle of them, or a `GET /flowSpecs` response".to_owned(),
                     ),
                 };
-                df.diagnostics[i].push(Diagnostic::new(Code::UnknownBody, span, message).with_label("not a request body").with_help(help));
+                df.diagnostics[i].push(
+                    Diagnostic::new(Code::UnknownBody, span, message).with_label("not a request body").with_help(help),
+                );
             }
             None => {}
         }
@@ -226,9 +228,13 @@ fn parse_file(bytes: Vec<u8>, out: &mut Vec<Diagnostic>) -> (String, Option<Json
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             out.push(
-                Diagnostic::new(Code::InvalidBodyJson, Span::new(at, at + 1), "the file is not UTF-8, so it is not JSON")
-                    .with_label("not UTF-8")
-                    .with_help("save the file as UTF-8"),
+                Diagnostic::new(
+                    Code::InvalidBodyJson,
+                    Span::new(at, at + 1),
+                    "the file is not UTF-8, so it is not JSON",
+                )
+                .with_label("not UTF-8")
+                .with_help("save the file as UTF-8"),
             );
             return (String::from_utf8_lossy(&bytes[..at]).into_owned(), None);
         }
@@ -248,19 +254,28 @@ fn parse_file(bytes: Vec<u8>, out: &mut Vec<Diagnostic>) -> (String, Option<Json
 
 /// Whether a JSON file is an XDM schema (`$id` and fields), not a body.
 fn is_xdm_schema(doc: &Json) -> bool {
-    doc.get("$id").is_some() && ["properties", "allOf", "meta:class", "definitions"].iter().any(|k| doc.get(k).is_some())
+    doc.get("$id").is_some()
+        && ["properties", "allOf", "meta:class", "definitions"].iter().any(|k| doc.get(k).is_some())
 }
 
 /// The body a JSON file seems meant to be, and what it lacks to be one: a file with a
 /// body's distinctive members is reported, never passed over.
 fn near_body(doc: &Json) -> Option<(&'static str, &'static str, &'static str)> {
     const NEAR: &[(&str, &str, &str)] = &[
-        ("mapping set", "mappings", "has `mappings`, an array of objects, and `outputSchema.schemaRef` (or the legacy `xdmSchema`)"),
+        (
+            "mapping set",
+            "mappings",
+            "has `mappings`, an array of objects, and `outputSchema.schemaRef` (or the legacy `xdmSchema`)",
+        ),
         ("mapping set", "outputSchema", "has `mappings`, an array of objects, and `outputSchema.schemaRef`"),
         ("mapping set", "xdmSchema", "in the legacy dialect has `xdmSchema` and `mappings`, an array of objects"),
         ("flow", "flowSpec", "has `flowSpec` and `transformations`, `scheduleParams` or `sourceConnectionIds`"),
         ("target connection", "data", "has `data.schema` and `params.dataSetId`"),
-        ("source connection", "baseConnectionId", "has `baseConnectionId` or `connectionSpec`, and `params` with `tableName`, `path` or `columns`"),
+        (
+            "source connection",
+            "baseConnectionId",
+            "has `baseConnectionId` or `connectionSpec`, and `params` with `tableName`, `path` or `columns`",
+        ),
     ];
     NEAR.iter()
         .find(|(kind, key, _)| {
@@ -272,7 +287,15 @@ fn near_body(doc: &Json) -> Option<(&'static str, &'static str, &'static str)> {
 
 /// Distinctive members of request bodies, looked for in the text of a file that does not
 /// parse: such a file is reported even where no other body is.
-const BODY_MARKERS: &[&str] = &["\"mappings\"", "\"flowSpec\"", "\"baseConnectionId\"", "\"outputSchema\"", "\"xdmSchema\"", "\"dataSetId\"", "\"connectionSpec\""];
+const BODY_MARKERS: &[&str] = &[
+    "\"mappings\"",
+    "\"flowSpec\"",
+    "\"baseConnectionId\"",
+    "\"outputSchema\"",
+    "\"xdmSchema\"",
+    "\"dataSetId\"",
+    "\"connectionSpec\"",
+];
 
 /// Whether a file that does not parse looks like a body.
 pub fn looks_like_a_body(text: &str) -> bool {
@@ -306,7 +329,11 @@ impl Ty {
     fn fits(self, kind: &JsonKind) -> bool {
         matches!(
             (self, kind),
-            (_, JsonKind::Null) | (Ty::Str, JsonKind::String(_)) | (Ty::Bool, JsonKind::Bool(_)) | (Ty::Arr, JsonKind::Array(_)) | (Ty::Obj, JsonKind::Object(_))
+            (_, JsonKind::Null)
+                | (Ty::Str, JsonKind::String(_))
+                | (Ty::Bool, JsonKind::Bool(_))
+                | (Ty::Arr, JsonKind::Array(_))
+                | (Ty::Obj, JsonKind::Object(_))
         )
     }
 
@@ -427,15 +454,23 @@ fn shape(body: &Json, kind: BodyKind, out: &mut Vec<Diagnostic>) {
             if !ty.fits(&value.kind) {
                 let shown = pointer.trim_start_matches('/').replace('/', ".");
                 out.push(
-                    Diagnostic::new(Code::WrongJsonType, value.span, format!("`{shown}` is {}, not {}", value.describe(), ty.name()))
-                        .with_label(format!("{} expected", ty.name()))
-                        .with_help(format!("the API takes `{shown}` as {}", ty.name())),
+                    Diagnostic::new(
+                        Code::WrongJsonType,
+                        value.span,
+                        format!("`{shown}` is {}, not {}", value.describe(), ty.name()),
+                    )
+                    .with_label(format!("{} expected", ty.name()))
+                    .with_help(format!("the API takes `{shown}` as {}", ty.name())),
                 );
             }
         }
     }
     // A mapping needs a string source and destination.
-    let (destination, source) = if kind == BodyKind::LegacyMappingSet { ("destinationXdmPath", "sourceAttribute") } else { ("destination", "source") };
+    let (destination, source) = if kind == BodyKind::LegacyMappingSet {
+        ("destinationXdmPath", "sourceAttribute")
+    } else {
+        ("destination", "source")
+    };
     if matches!(kind, BodyKind::MappingSet | BodyKind::LegacyMappingSet) {
         for entry in body.get("mappings").map(Json::items).unwrap_or_default() {
             if !matches!(entry.kind, JsonKind::Object(_)) {
@@ -444,9 +479,13 @@ fn shape(body: &Json, kind: BodyKind, out: &mut Vec<Diagnostic>) {
             for key in [destination, source] {
                 if entry.get(key).is_none_or(Json::is_null) {
                     out.push(
-                        Diagnostic::new(Code::WrongJsonType, Span::new(entry.span.start, entry.span.start + 1), format!("this mapping has no `{key}`"))
-                            .with_label(format!("no `{key}`"))
-                            .with_help(format!("every mapping has a `{destination}` and a `{source}`")),
+                        Diagnostic::new(
+                            Code::WrongJsonType,
+                            Span::new(entry.span.start, entry.span.start + 1),
+                            format!("this mapping has no `{key}`"),
+                        )
+                        .with_label(format!("no `{key}`"))
+                        .with_help(format!("every mapping has a `{destination}` and a `{source}`")),
                     );
                 }
             }
@@ -480,23 +519,54 @@ fn cross_checks(df: &mut Dataflow) {
             for (key, schema) in [("scheduleParams", spec.schedule_schema()), ("options", spec.options_schema())] {
                 if let (Some(params), Some(schema)) = (flow.get(key), schema) {
                     let what = format!("`{key}`");
-                    tolerated(spec, schema.pointer, params, &format!("/{key}"), &what, true, file, &mut found, &mut coercions);
+                    tolerated(
+                        spec,
+                        schema.pointer,
+                        params,
+                        &format!("/{key}"),
+                        &what,
+                        true,
+                        file,
+                        &mut found,
+                        &mut coercions,
+                    );
                 }
             }
             for (i, t) in flow.get("transformations").map(Json::items).unwrap_or_default().iter().enumerate() {
-                let (Some(name), Some(params)) = (t.get("name").and_then(Json::as_str), t.get("params")) else { continue };
+                let (Some(name), Some(params)) = (t.get("name").and_then(Json::as_str), t.get("params")) else {
+                    continue;
+                };
                 if let Some((pointer, _)) = spec.transformation_schema(name) {
                     let what = format!("the {name} transformation's params");
-                    tolerated(spec, &pointer, params, &format!("/transformations/{i}/params"), &what, false, file, &mut found, &mut coercions);
+                    tolerated(
+                        spec,
+                        &pointer,
+                        params,
+                        &format!("/transformations/{i}/params"),
+                        &what,
+                        false,
+                        file,
+                        &mut found,
+                        &mut coercions,
+                    );
                 }
             }
         }
         let transformations = flow.get("transformations");
-        let has_mapping = transformations.map(Json::items).unwrap_or_default().iter().any(|t| t.get("name").and_then(Json::as_str) == Some("Mapping"));
+        let has_mapping = transformations
+            .map(Json::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|t| t.get("name").and_then(Json::as_str) == Some("Mapping"));
         if !has_mapping {
             let span = df.docs[file]
                 .as_ref()
-                .and_then(|d| d.key_span(&format!("{}/transformations", df.imported.origin(BodyKind::Flow).map(|o| o.pointer.as_str()).unwrap_or_default())))
+                .and_then(|d| {
+                    d.key_span(&format!(
+                        "{}/transformations",
+                        df.imported.origin(BodyKind::Flow).map(|o| o.pointer.as_str()).unwrap_or_default()
+                    ))
+                })
                 .unwrap_or(Span::new(flow.span.start, flow.span.start + 1));
             found.push((
                 file,
@@ -587,11 +657,18 @@ fn tolerated(
         let mut d = Diagnostic::new(
             Code::ToleratedType,
             value.span,
-            format!("`{name}` in {what} is {}: the platform accepts it, but the flow spec's schema wants {wanted_text}", value.describe()),
+            format!(
+                "`{name}` in {what} is {}: the platform accepts it, but the flow spec's schema wants {wanted_text}",
+                value.describe()
+            ),
         )
         .with_label(format!("{wanted_text} expected"))
         .with_help(format!("write {shown_to}"))
-        .with_note(format!("flow spec {}, schema location {schema}{}", spec.label(), error.schema_path().as_str()));
+        .with_note(format!(
+            "flow spec {}, schema location {schema}{}",
+            spec.label(),
+            error.schema_path().as_str()
+        ));
         if coerce && inst.matches('/').count() == 1 {
             d = d.with_note(format!("`flowc import` writes {shown_to}"));
             coercions.push((BodyKind::Flow, format!("{at}{inst}"), converted));
@@ -607,7 +684,9 @@ fn convert(value: &Json, wanted: &[&str]) -> Option<Value> {
     match &value.kind {
         JsonKind::String(s) => {
             let s = s.trim();
-            if wants("integer") && let Ok(n) = s.parse::<i64>() {
+            if wants("integer")
+                && let Ok(n) = s.parse::<i64>()
+            {
                 return Some(Value::from(n));
             }
             if wants("number") {

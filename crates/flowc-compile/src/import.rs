@@ -11,7 +11,9 @@
 //! constant becomes a string literal (which compiles back to the same `STATIC`), an
 //! `EXPRESSION` stays as written.
 
-use crate::bodies::{DATA_LAKE_CONNECTION_SPEC_ID, DEFAULT_SCHEMA_VERSION, DEFAULT_SPEC_VERSION, DEFAULT_TARGET_FORMAT};
+use crate::bodies::{
+    DATA_LAKE_CONNECTION_SPEC_ID, DEFAULT_SCHEMA_VERSION, DEFAULT_SPEC_VERSION, DEFAULT_TARGET_FORMAT,
+};
 use crate::flowspec::FlowSpecCatalog;
 use crate::ordered::Node;
 use crate::plan;
@@ -126,7 +128,9 @@ fn at<'a, T: Shaped>(value: &'a T, path: &[&str]) -> Option<&'a T> {
 }
 
 fn is_flow_spec<T: Shaped>(value: &T) -> bool {
-    ["transformationSpecs", "sourceConnectionSpecIds", "targetConnectionSpecIds", "scheduleSpec"].iter().any(|k| has(value, k))
+    ["transformationSpecs", "sourceConnectionSpecIds", "targetConnectionSpecIds", "scheduleSpec"]
+        .iter()
+        .any(|k| has(value, k))
         && !has(value, "flowSpec")
 }
 
@@ -137,7 +141,9 @@ pub fn recognize<T: Shaped>(value: &T) -> Option<BodyKind> {
     if BUNDLE_KEYS.iter().any(|k| keys.contains(k)) && keys.iter().all(|k| BUNDLE_KEYS.contains(k) || *k == "plan") {
         return Some(BodyKind::Bundle);
     }
-    if has(value, "flowSpec") && (has(value, "transformations") || has(value, "scheduleParams") || has(value, "sourceConnectionIds")) {
+    if has(value, "flowSpec")
+        && (has(value, "transformations") || has(value, "scheduleParams") || has(value, "sourceConnectionIds"))
+    {
         return Some(BodyKind::Flow);
     }
     if let Some(mappings) = value.member("mappings").and_then(Shaped::elements) {
@@ -157,7 +163,9 @@ pub fn recognize<T: Shaped>(value: &T) -> Option<BodyKind> {
     if (has(value, "baseConnectionId") || has(value, "connectionSpec")) && source_params {
         return Some(BodyKind::SourceConnection);
     }
-    if is_flow_spec(value) || value.member("items").and_then(Shaped::elements).is_some_and(|items| items.iter().any(is_flow_spec)) {
+    if is_flow_spec(value)
+        || value.member("items").and_then(Shaped::elements).is_some_and(|items| items.iter().any(is_flow_spec))
+    {
         return Some(BodyKind::FlowSpec);
     }
     None
@@ -212,7 +220,9 @@ impl Imported {
 
     /// Adds a body read at `origin`; a bundle adds its members, each at its own pointer.
     pub fn add_at(&mut self, value: Node, origin: BodyOrigin) -> Result<BodyKind, String> {
-        let kind = recognize(&value).ok_or_else(|| "not a body flowc knows: no source connection, target connection, mapping set or flow shape".to_owned())?;
+        let kind = recognize(&value).ok_or_else(|| {
+            "not a body flowc knows: no source connection, target connection, mapping set or flow shape".to_owned()
+        })?;
         let slot = match kind {
             BodyKind::SourceConnection => &mut self.source_connection,
             BodyKind::TargetConnection => &mut self.target_connection,
@@ -314,7 +324,8 @@ impl Import {
     pub fn locate(&self, span: flowc_diag::Span) -> Option<Located> {
         let at = span.start;
         let after = self.places.partition_point(|p| p.range.start <= at);
-        let place = self.places[..after].last().filter(|p| at < p.range.end || (p.range.is_empty() && at == p.range.start))?;
+        let place =
+            self.places[..after].last().filter(|p| at < p.range.end || (p.range.is_empty() && at == p.range.start))?;
         let part = place.parts.iter().find(|p| p.range.start <= at && at < p.range.end.max(p.range.start + 1));
         Some(match part {
             Some(part) => Located {
@@ -325,7 +336,12 @@ impl Import {
                     .verbatim
                     .then(|| (at - part.range.start, span.end.clamp(at, part.range.end) - part.range.start)),
             },
-            None => Located { body: place.body, pointer: place.pointer.clone(), key: !place.pointer.is_empty(), inner: None },
+            None => Located {
+                body: place.body,
+                pointer: place.pointer.clone(),
+                key: !place.pointer.is_empty(),
+                inner: None,
+            },
         })
     }
 }
@@ -400,7 +416,13 @@ impl Line {
         Line { text: format!("{key} = {value}"), body, pointer: pointer.to_owned(), parts: vec![part] }
     }
 
-    fn part(mut self, range: std::ops::Range<usize>, body: BodyKind, pointer: impl Into<String>, verbatim: bool) -> Line {
+    fn part(
+        mut self,
+        range: std::ops::Range<usize>,
+        body: BodyKind,
+        pointer: impl Into<String>,
+        verbatim: bool,
+    ) -> Line {
         self.parts.push(Part { range, body, pointer: pointer.into(), verbatim });
         self
     }
@@ -419,11 +441,23 @@ impl Writer<'_> {
     }
 
     fn note(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>, label: &'static str) {
-        self.warnings.push(Warning { code: Code::NotImported, label, message: message.into(), body, pointer: pointer.into() });
+        self.warnings.push(Warning {
+            code: Code::NotImported,
+            label,
+            message: message.into(),
+            body,
+            pointer: pointer.into(),
+        });
     }
 
     fn refuse(&mut self, body: BodyKind, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Warning { code: Code::NotWritable, label: "not written", message: message.into(), body, pointer: pointer.into() });
+        self.warnings.push(Warning {
+            code: Code::NotWritable,
+            label: "not written",
+            message: message.into(),
+            body,
+            pointer: pointer.into(),
+        });
     }
 
     fn block(&mut self, keyword: &str, body: BodyKind, lines: Vec<Line>) {
@@ -431,7 +465,12 @@ impl Writer<'_> {
             self.out.push('\n');
         }
         let start = self.out.len();
-        self.places.push(Place { range: start..start + keyword.len(), body, pointer: String::new(), parts: Vec::new() });
+        self.places.push(Place {
+            range: start..start + keyword.len(),
+            body,
+            pointer: String::new(),
+            parts: Vec::new(),
+        });
         let _ = writeln!(self.out, "{keyword} {{");
         // Only an item's first line is indented: the lines after it are either already
         // indented (columns) or an expression's, which is kept verbatim.
@@ -481,8 +520,14 @@ pub fn import_with(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -
 pub fn import_unformatted(bundle: &Imported, origin: &str, catalog: &FlowSpecCatalog) -> Import {
     // The origin is a comment line: nothing in it may end the line.
     let origin: String = origin.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
-    let mut w = Writer { bundle, out: format!("# imported by flowc from {origin}\n\n"), places: Vec::new(), warnings: Vec::new() };
-    let (flow, source, target) = (bundle.flow.as_ref(), bundle.source_connection.as_ref(), bundle.target_connection.as_ref());
+    let mut w = Writer {
+        bundle,
+        out: format!("# imported by flowc from {origin}\n\n"),
+        places: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let (flow, source, target) =
+        (bundle.flow.as_ref(), bundle.source_connection.as_ref(), bundle.target_connection.as_ref());
     let (current, legacy) = (bundle.mapping_set.as_ref(), bundle.legacy_mapping_set.as_ref());
     let mapping = current.map(|m| (BodyKind::MappingSet, m)).or(legacy.map(|m| (BodyKind::LegacyMappingSet, m)));
     let flow_name = text(flow, "/name");
@@ -560,7 +605,8 @@ fn source_block(w: &mut Writer, source: Option<&Node>, flow: Option<&Node>, flow
                     let mut line = Line::new(String::new(), s, "/params/columns");
                     for (i, d) in declared.iter().enumerate() {
                         let first = d.lines().next().unwrap_or_default().len();
-                        line = line.part(text.len() + 4..text.len() + 4 + first, s, format!("/params/columns/{i}"), false);
+                        line =
+                            line.part(text.len() + 4..text.len() + 4 + first, s, format!("/params/columns/{i}"), false);
                         for l in d.lines() {
                             let _ = writeln!(text, "    {l}");
                         }
@@ -690,7 +736,11 @@ fn open_settings(w: &mut Writer, key: &str, params: &[(String, Node)]) -> Vec<Li
         let v = w.bundle.coercion(BodyKind::Flow, &pointer).cloned().unwrap_or_else(|| v.to_value());
         match setting_value(&v) {
             Some(text) => lines.push(Line::setting(&name(k), text, BodyKind::Flow, &pointer)),
-            None => w.warn(BodyKind::Flow, pointer, format!("`{key}.{k}` is an object, which a flowc setting cannot hold: it is left out")),
+            None => w.warn(
+                BodyKind::Flow,
+                pointer,
+                format!("`{key}.{k}` is an object, which a flowc setting cannot hold: it is left out"),
+            ),
         }
     }
     lines
@@ -784,7 +834,8 @@ fn column(node: &Node) -> Option<String> {
         return None;
     }
     // `array` as the source type of a column whose XDM type is a scalar is no `[]` column.
-    let scalar_array = entry.get("xdm").and_then(|x| x.get("type")).and_then(Value::as_str).is_some_and(|t| t != "array");
+    let scalar_array =
+        entry.get("xdm").and_then(|x| x.get("type")).and_then(Value::as_str).is_some_and(|t| t != "array");
     if ty == "array" && !scalar_array {
         if entry.contains_key("meta:xdmType") {
             return None;
@@ -798,7 +849,8 @@ fn column(node: &Node) -> Option<String> {
     };
     let xdm = xdm.as_object()?;
     if xdm.contains_key("properties") {
-        if meta.is_some() || xdm.len() != 2 || xdm.get("type").and_then(Value::as_str) != Some("object") || !is_word(ty) {
+        if meta.is_some() || xdm.len() != 2 || xdm.get("type").and_then(Value::as_str) != Some("object") || !is_word(ty)
+        {
             return None;
         }
         let Some(Node::Object(properties)) = node.get("xdm").and_then(|x| x.get("properties")) else { return None };
@@ -815,14 +867,19 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
     let identities: Vec<(usize, &Node)> = legacy
         .and_then(|l| l.get("mappings"))
         .and_then(Node::as_array)
-        .map(|m| m.iter().enumerate().filter(|(_, e)| e.get("identity").and_then(Node::as_bool) == Some(true)).collect())
+        .map(|m| {
+            m.iter().enumerate().filter(|(_, e)| e.get("identity").and_then(Node::as_bool) == Some(true)).collect()
+        })
         .unwrap_or_default();
     let mut lines = Vec::new();
     for (i, entry) in mapping.get("mappings").and_then(Node::as_array).into_iter().flatten().enumerate() {
         let at = format!("/mappings/{i}");
         let legacy_form = entry.get("destinationXdmPath").is_some();
-        let (destination_key, source_key) = if legacy_form { ("destinationXdmPath", "sourceAttribute") } else { ("destination", "source") };
-        let (Some(destination), Some(source)) = (text(Some(entry), &format!("/{destination_key}")), text(Some(entry), &format!("/{source_key}"))) else {
+        let (destination_key, source_key) =
+            if legacy_form { ("destinationXdmPath", "sourceAttribute") } else { ("destination", "source") };
+        let (Some(destination), Some(source)) =
+            (text(Some(entry), &format!("/{destination_key}")), text(Some(entry), &format!("/{source_key}")))
+        else {
             w.warn(kind, at, format!("a mapping without a string `{destination_key}` and `{source_key}` is left out"));
             continue;
         };
@@ -871,7 +928,11 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
             None
         };
         if let Some(pointer) = unsafe_key.map(|key| format!("{at}/{key}")) {
-            w.refuse(kind, pointer, "this text cannot be written as a flowc mapping entry as it is: it would not read back as one entry");
+            w.refuse(
+                kind,
+                pointer,
+                "this text cannot be written as a flowc mapping entry as it is: it would not read back as one entry",
+            );
             continue;
         }
         let mut line = Line::new(String::new(), kind, at.clone());

@@ -132,7 +132,8 @@ impl Node {
             JsonKind::Object(members) => {
                 // Keys are looked up in a map, not the list: objects may have thousands.
                 let mut entries: Vec<(String, Node)> = Vec::with_capacity(members.len());
-                let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(members.len());
+                let mut index: std::collections::HashMap<&str, usize> =
+                    std::collections::HashMap::with_capacity(members.len());
                 for m in members {
                     let value = Node::from_json(&m.value);
                     match index.get(m.key.as_str()) {

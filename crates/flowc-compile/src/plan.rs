@@ -38,7 +38,8 @@ pub enum Resource {
 }
 
 impl Resource {
-    pub const ALL: [Resource; 4] = [Resource::SourceConnection, Resource::TargetConnection, Resource::MappingSet, Resource::Flow];
+    pub const ALL: [Resource; 4] =
+        [Resource::SourceConnection, Resource::TargetConnection, Resource::MappingSet, Resource::Flow];
 
     /// The name used in plans, bundles and placeholders (`sourceConnection`).
     pub fn name(self) -> &'static str {
@@ -164,13 +165,18 @@ impl Plan {
                         Node::Array(
                             r.fills
                                 .iter()
-                                .map(|(field, p)| Node::object().with("placeholder", Node::str(*p)).with("responseField", Node::str(*field)))
+                                .map(|(field, p)| {
+                                    Node::object()
+                                        .with("placeholder", Node::str(*p))
+                                        .with("responseField", Node::str(*field))
+                                })
                                 .collect(),
                         ),
                     )
             })
             .collect();
-        let existing = Node::Object(self.existing.iter().map(|(r, id)| (r.name().to_owned(), Node::str(id.clone()))).collect());
+        let existing =
+            Node::Object(self.existing.iter().map(|(r, id)| (r.name().to_owned(), Node::str(id.clone()))).collect());
         Node::object()
             .with("version", Node::Number(PLAN_VERSION.into()))
             .with("baseUrl", Node::str(BASE_URL))

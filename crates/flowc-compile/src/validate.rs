@@ -8,7 +8,7 @@
 //! the checks that no schema states: the connection specs the flow spec accepts, the
 //! Mapping transformation, the delta column, the start time's unit and the clock.
 
-use crate::flowspec::{nearest, FlowSpec, FlowSpecCatalog, DEFAULT_FLOW_SPEC};
+use crate::flowspec::{DEFAULT_FLOW_SPEC, FlowSpec, FlowSpecCatalog, nearest};
 use crate::json::value_to_json;
 use crate::schemas::{ValidationError, ValidationErrorKind as Kind, ValidatorMap};
 use flowc_diag::{Code, Diagnostic, Span};
@@ -28,7 +28,9 @@ fn block(file: &File, kind: BlockKind) -> Option<&Block> {
 /// Whether the file describes a flow (it has a `flow`, `schedule`, `delta` or `options`
 /// block), rather than a mapping alone.
 pub fn describes_flow(file: &File) -> bool {
-    file.blocks.iter().any(|b| matches!(b.kind, BlockKind::Flow | BlockKind::Schedule | BlockKind::Delta | BlockKind::Options))
+    file.blocks
+        .iter()
+        .any(|b| matches!(b.kind, BlockKind::Flow | BlockKind::Schedule | BlockKind::Delta | BlockKind::Options))
 }
 
 /// Where a finding about the flow as a whole goes: the `flow` block, else the first block.
@@ -42,7 +44,8 @@ pub fn resolve<'c>(file: &File, catalog: &'c FlowSpecCatalog) -> Result<&'c Flow
     let flow = block(file, BlockKind::Flow);
     let anchor = flow_anchor(file);
     let setting = flow.and_then(|b| b.setting("spec"));
-    let version = flow.and_then(|b| b.setting("spec_version")).and_then(|s| Some((s.value.kind.as_text()?, s.value.span)));
+    let version =
+        flow.and_then(|b| b.setting("spec_version")).and_then(|s| Some((s.value.kind.as_text()?, s.value.span)));
     let (wanted, span) = match setting {
         None => (DEFAULT_FLOW_SPEC, anchor),
         Some(s) => match s.value.kind.as_text() {
@@ -51,7 +54,10 @@ pub fn resolve<'c>(file: &File, catalog: &'c FlowSpecCatalog) -> Result<&'c Flow
                 return Err(Diagnostic::new(
                     Code::UnknownFlowSpec,
                     s.value.span,
-                    format!("`spec` must name a flow spec (a name such as `{DEFAULT_FLOW_SPEC}`, or an id), not {}", s.value.kind.describe()),
+                    format!(
+                        "`spec` must name a flow spec (a name such as `{DEFAULT_FLOW_SPEC}`, or an id), not {}",
+                        s.value.kind.describe()
+                    ),
                 )
                 .with_label("not a flow spec name")
                 .with_note(known_specs(catalog)));
@@ -88,17 +94,24 @@ pub fn resolve<'c>(file: &File, catalog: &'c FlowSpecCatalog) -> Result<&'c Flow
         format!("`{wanted}` is not a known flow spec")
     };
     let names: Vec<String> = catalog.names().iter().map(|n| format!("`{n}`")).collect();
-    let message = if names.is_empty() { format!("{message}; no flow spec is known") } else { format!("{message}; known: {}", names.join(", ")) };
+    let message = if names.is_empty() {
+        format!("{message}; no flow spec is known")
+    } else {
+        format!("{message}; known: {}", names.join(", "))
+    };
     let mut d = Diagnostic::new(Code::UnknownFlowSpec, span, message).with_label("unknown flow spec");
     d = match catalog.suggest(wanted).filter(|_| !is_id) {
         Some(near) => d.with_help(format!("did you mean `{}`?", near.name)),
-        None => d.with_help("load its definition: add the file holding its `GET /flowSpecs` response to `flowspecs` in flowc.toml"),
+        None => d.with_help(
+            "load its definition: add the file holding its `GET /flowSpecs` response to `flowspecs` in flowc.toml",
+        ),
     };
     Err(d.with_note(known_specs(catalog)))
 }
 
 fn known_specs(catalog: &FlowSpecCatalog) -> String {
-    let all: Vec<String> = catalog.all().iter().map(|s| format!("{} {} (version {})", s.name, s.id, s.version)).collect();
+    let all: Vec<String> =
+        catalog.all().iter().map(|s| format!("{} {} (version {})", s.name, s.id, s.version)).collect();
     if all.is_empty() { "no flow spec is known".into() } else { format!("the flow specs known: {}", all.join("; ")) }
 }
 
@@ -237,7 +250,14 @@ fn pointer_of(segments: &[String]) -> String {
 }
 
 /// A setting value's locations, arrays element by element.
-fn locate_value(pointer: String, name: String, key: Span, value: &AstValue, setting: &str, locs: &mut HashMap<String, Loc>) {
+fn locate_value(
+    pointer: String,
+    name: String,
+    key: Span,
+    value: &AstValue,
+    setting: &str,
+    locs: &mut HashMap<String, Loc>,
+) {
     if let ValueKind::Array(items) = &value.kind {
         for (i, item) in items.iter().enumerate() {
             locate_value(format!("{pointer}/{i}"), format!("{name}[{i}]"), item.span, item, setting, locs);
@@ -253,7 +273,14 @@ fn settings_instance(block: Option<&Block>, locs: &mut HashMap<String, Loc>) -> 
             continue;
         }
         map.insert(s.key.value.clone(), value_to_json(&s.value));
-        locate_value(format!("/{}", escape(&s.key.value)), s.key.value.clone(), s.key.span, &s.value, &s.key.value, locs);
+        locate_value(
+            format!("/{}", escape(&s.key.value)),
+            s.key.value.clone(),
+            s.key.span,
+            &s.value,
+            &s.key.value,
+            locs,
+        );
     }
     map
 }
@@ -265,7 +292,14 @@ fn copy_instance(delta: &Block, locs: &mut HashMap<String, Loc>) -> Value {
     for (json_key, setting) in DELTA_KEYS {
         if let Some(s) = delta.setting(setting) {
             column.insert((*json_key).to_owned(), value_to_json(&s.value));
-            locate_value(format!("/deltaColumn/{json_key}"), format!("delta {setting}"), s.key.span, &s.value, setting, locs);
+            locate_value(
+                format!("/deltaColumn/{json_key}"),
+                format!("delta {setting}"),
+                s.key.span,
+                &s.value,
+                setting,
+                locs,
+            );
         }
     }
     let whole = |name: &str| Loc { key: delta.keyword, value: delta.span, name: name.to_owned(), setting: None };
@@ -279,9 +313,13 @@ fn schedule(file: &File, spec: &FlowSpec, out: &mut Vec<Diagnostic>) {
     let Some(schema) = spec.schedule_schema() else {
         if let Some(b) = block {
             out.push(
-                Diagnostic::new(Code::ScheduleInvalid, b.keyword, format!("flow spec {} has no scheduleSpec, so it takes no schedule", spec.label()))
-                    .with_label("no schedule in this flow spec")
-                    .with_help("remove the schedule block, or use a flow spec that defines schedules"),
+                Diagnostic::new(
+                    Code::ScheduleInvalid,
+                    b.keyword,
+                    format!("flow spec {} has no scheduleSpec, so it takes no schedule", spec.label()),
+                )
+                .with_label("no schedule in this flow spec")
+                .with_help("remove the schedule block, or use a flow spec that defines schedules"),
             );
         }
         return;
@@ -310,9 +348,13 @@ fn options(file: &File, spec: &FlowSpec, out: &mut Vec<Diagnostic>) {
     let Some(schema) = spec.options_schema() else {
         if let Some(b) = block.filter(|b| b.settings().next().is_some()) {
             out.push(
-                Diagnostic::new(Code::OptionsInvalid, b.keyword, format!("flow spec {} has no optionSpec, so it takes no options", spec.label()))
-                    .with_label("no options in this flow spec")
-                    .with_help("remove the options block"),
+                Diagnostic::new(
+                    Code::OptionsInvalid,
+                    b.keyword,
+                    format!("flow spec {} has no optionSpec, so it takes no options", spec.label()),
+                )
+                .with_label("no options in this flow spec")
+                .with_help("remove the options block"),
             );
         }
         return;
@@ -383,14 +425,19 @@ fn transformations(file: &File, spec: &FlowSpec, out: &mut Vec<Diagnostic>) {
             .with_note("the platform rejects a flow without a Mapping transformation (error 1370)"),
         ),
         (Some(_), None) => out.push(
-            Diagnostic::new(Code::NoMappingTransformation, anchor, "the flow has no mapping block, so it has no Mapping transformation")
-                .with_label("a flow without a mapping")
-                .with_help("add a `mapping { destination = source }` block")
-                .with_note("the platform rejects a flow without a Mapping transformation (error 1370)"),
+            Diagnostic::new(
+                Code::NoMappingTransformation,
+                anchor,
+                "the flow has no mapping block, so it has no Mapping transformation",
+            )
+            .with_label("a flow without a mapping")
+            .with_help("add a `mapping { destination = source }` block")
+            .with_note("the platform rejects a flow without a Mapping transformation (error 1370)"),
         ),
         (Some((pointer, _)), Some(mapping)) => {
             let instance = mapping_params(spec, MAPPING_ID_PLACEHOLDER, 0);
-            let whole = |name: &str| Loc { key: mapping.keyword, value: mapping.keyword, name: name.to_owned(), setting: None };
+            let whole =
+                |name: &str| Loc { key: mapping.keyword, value: mapping.keyword, name: name.to_owned(), setting: None };
             let mut locs = HashMap::from([(String::new(), whole("the Mapping transformation"))]);
             for key in ["mappingId", "mappingVersion"] {
                 locs.insert(format!("/{key}"), whole(key));
@@ -487,8 +534,14 @@ fn conditions(schema: &Value, map: &ValidatorMap, path: &[String], inst: &[Strin
                 .zip(instance.pointer(&pointer_of(&parent)))
                 .map(|(validator, value)| validator.is_valid(value));
             if matched == Some(seg == "then") {
-                let mut keys: Vec<String> = if_schema.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
-                for k in if_schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+                let mut keys: Vec<String> = if_schema
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default();
+                for k in
+                    if_schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+                {
                     if !keys.iter().any(|have| have == k) {
                         keys.push(k.to_owned());
                     }
@@ -632,7 +685,10 @@ impl Subject<'_> {
 
     /// Where a value is written (its value span), or else its nearest enclosing one.
     fn value_span(&self, inst: &[String]) -> Span {
-        (0..=inst.len()).rev().find_map(|n| self.loc(&inst[..n])).map_or(self.locs[""].key, |l| if inst.is_empty() { l.key } else { l.value })
+        (0..=inst.len())
+            .rev()
+            .find_map(|n| self.loc(&inst[..n]))
+            .map_or(self.locs[""].key, |l| if inst.is_empty() { l.key } else { l.value })
     }
 
     /// Where a key is written (its key span), or else where its object is.
@@ -739,19 +795,35 @@ fn word(subject: &Subject<'_>, schema: &Value, finding: &Finding<'_>, conds: &[C
                 };
                 let mut at = inst.clone();
                 at.push((*first).to_owned());
-                out.push(diagnostic(subject.key_span(&at), message, "not allowed here").with_help(format!("remove {keys}")));
-            } else if let Some(c) = forbidden.get("const").filter(|_| forbidden.as_object().is_some_and(|o| o.len() == 1)) {
-                out.push(diagnostic(subject.value_span(inst), format!("{name} must not be {}{}", show(c), when()), "not allowed"));
+                out.push(
+                    diagnostic(subject.key_span(&at), message, "not allowed here").with_help(format!("remove {keys}")),
+                );
+            } else if let Some(c) =
+                forbidden.get("const").filter(|_| forbidden.as_object().is_some_and(|o| o.len() == 1))
+            {
+                out.push(diagnostic(
+                    subject.value_span(inst),
+                    format!("{name} must not be {}{}", show(c), when()),
+                    "not allowed",
+                ));
             } else if let Some(values) = forbidden.get("enum").and_then(Value::as_array) {
                 out.push(diagnostic(
                     subject.value_span(inst),
-                    format!("{name} {shown} is one of the values {spec} forbids here ({}){}", list_values(values), when()),
+                    format!(
+                        "{name} {shown} is one of the values {spec} forbids here ({}){}",
+                        list_values(values),
+                        when()
+                    ),
                     "not allowed",
                 ));
             } else {
                 out.push(
-                    diagnostic(subject.value_span(inst), format!("{name} {shown} matches a schema that {spec} forbids{}", when()), "not allowed")
-                        .with_note(format!("the forbidden schema: {}", show(forbidden))),
+                    diagnostic(
+                        subject.value_span(inst),
+                        format!("{name} {shown} matches a schema that {spec} forbids{}", when()),
+                        "not allowed",
+                    )
+                    .with_note(format!("the forbidden schema: {}", show(forbidden))),
                 );
             }
         }
@@ -771,13 +843,16 @@ fn word(subject: &Subject<'_>, schema: &Value, finding: &Finding<'_>, conds: &[C
         }
         Kind::Constant { expected_value } => {
             let message = match &cond {
-                Some(c) if c.all_set => format!("{} requires {name} to be {}, not {shown}", c.text, show(expected_value)),
+                Some(c) if c.all_set => {
+                    format!("{} requires {name} to be {}, not {shown}", c.text, show(expected_value))
+                }
                 _ => format!("{name} must be {}, not {shown}{}", show(expected_value), when()),
             };
             out.push(diagnostic(subject.value_span(inst), message, "not the required value"));
         }
         Kind::Type { .. } => {
-            let expected = schema.pointer(&pointer_of(&finding.schema)).map_or_else(|| "another type".into(), describe_type);
+            let expected =
+                schema.pointer(&pointer_of(&finding.schema)).map_or_else(|| "another type".into(), describe_type);
             let mut d = diagnostic(
                 subject.value_span(inst),
                 format!("{name} must be {expected}, not {}{}", flowc_diag::json::describe(&value), when()),
@@ -807,17 +882,29 @@ fn word(subject: &Subject<'_>, schema: &Value, finding: &Finding<'_>, conds: &[C
             out.push(diagnostic(subject.value_span(inst), message, &format!("at most {limit}")));
         }
         Kind::ExclusiveMinimum { limit } => {
-            out.push(diagnostic(subject.value_span(inst), format!("{name} {shown} must be greater than {limit}{}", when()), &format!("more than {limit}")));
+            out.push(diagnostic(
+                subject.value_span(inst),
+                format!("{name} {shown} must be greater than {limit}{}", when()),
+                &format!("more than {limit}"),
+            ));
         }
         Kind::ExclusiveMaximum { limit } => {
-            out.push(diagnostic(subject.value_span(inst), format!("{name} {shown} must be less than {limit}{}", when()), &format!("less than {limit}")));
+            out.push(diagnostic(
+                subject.value_span(inst),
+                format!("{name} {shown} must be less than {limit}{}", when()),
+                &format!("less than {limit}"),
+            ));
         }
         Kind::AdditionalProperties { unexpected } => {
             let allowed = property_schema_keys(schema, &finding.schema);
             for key in unexpected {
                 let mut at = inst.clone();
                 at.push(key.clone());
-                let mut d = diagnostic(subject.key_span(&at), format!("{spec} does not allow {key} in {name}{}", when()), "not allowed");
+                let mut d = diagnostic(
+                    subject.key_span(&at),
+                    format!("{spec} does not allow {key} in {name}{}", when()),
+                    "not allowed",
+                );
                 if let Some(near) = nearest(key, allowed.iter().map(String::as_str)) {
                     d = d.with_help(format!("did you mean {near}?"));
                 }
@@ -829,10 +916,18 @@ fn word(subject: &Subject<'_>, schema: &Value, finding: &Finding<'_>, conds: &[C
         }
         Kind::FalseSchema => {
             let parent = inst.split_last().map_or(String::new(), |(_, p)| subject.name(p));
-            out.push(diagnostic(subject.key_span(inst), format!("{spec} does not allow {name} in {parent}{}", when()), "not allowed"));
+            out.push(diagnostic(
+                subject.key_span(inst),
+                format!("{spec} does not allow {name} in {parent}{}", when()),
+                "not allowed",
+            ));
         }
         Kind::Format { format } => {
-            out.push(diagnostic(subject.value_span(inst), format!("{name} {shown} is not a valid {format}{}", when()), &format!("not a {format}")));
+            out.push(diagnostic(
+                subject.value_span(inst),
+                format!("{name} {shown} is not a valid {format}{}", when()),
+                &format!("not a {format}"),
+            ));
         }
         Kind::Pattern { pattern } => {
             out.push(diagnostic(
@@ -842,12 +937,19 @@ fn word(subject: &Subject<'_>, schema: &Value, finding: &Finding<'_>, conds: &[C
             ));
         }
         Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
-            out.push(diagnostic(subject.value_span(inst), format!("{name} {shown} matches none of the forms {spec} allows{}", when()), "no form matches"));
+            out.push(diagnostic(
+                subject.value_span(inst),
+                format!("{name} {shown} matches none of the forms {spec} allows{}", when()),
+                "no form matches",
+            ));
         }
         Kind::OneOfMultipleValid { .. } => {
             out.push(diagnostic(
                 subject.value_span(inst),
-                format!("{name} {shown} matches more than one of the forms {spec} allows, where exactly one must match{}", when()),
+                format!(
+                    "{name} {shown} matches more than one of the forms {spec} allows, where exactly one must match{}",
+                    when()
+                ),
                 "ambiguous",
             ));
         }
@@ -915,7 +1017,8 @@ fn type_fix(loc: Option<&Loc>, ty: Option<&Value>, value: &Value) -> Option<Stri
 fn declared_keys(schema: &Value) -> Option<Vec<String>> {
     fn walk(node: &Value, keys: &mut Vec<String>) -> bool {
         let Some(obj) = node.as_object() else { return true };
-        if obj.contains_key("additionalProperties") || obj.contains_key("patternProperties") || obj.contains_key("$ref") {
+        if obj.contains_key("additionalProperties") || obj.contains_key("patternProperties") || obj.contains_key("$ref")
+        {
             return false;
         }
         let mut add = |k: &str| {
@@ -936,7 +1039,13 @@ fn declared_keys(schema: &Value) -> Option<Vec<String>> {
         for key in ["if", "then", "else"] {
             subschemas.extend(obj.get(key));
         }
-        subschemas.extend(obj.get("dependencies").and_then(Value::as_object).into_iter().flat_map(|d| d.values()).filter(|v| v.is_object()));
+        subschemas.extend(
+            obj.get("dependencies")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|d| d.values())
+                .filter(|v| v.is_object()),
+        );
         subschemas.into_iter().all(|s| walk(s, keys))
     }
     let mut keys = Vec::new();
@@ -954,12 +1063,19 @@ fn unknown_params(subject: &Subject<'_>, schema: &Value, out: &mut Vec<Diagnosti
             continue;
         }
         let at = [key.clone()];
-        let mut d = Diagnostic::new(Code::UnknownParam, subject.key_span(&at), format!("{key} is not a {what} of flow spec `{}`", subject.spec.name))
-            .with_label(format!("unknown {what}"));
+        let mut d = Diagnostic::new(
+            Code::UnknownParam,
+            subject.key_span(&at),
+            format!("{key} is not a {what} of flow spec `{}`", subject.spec.name),
+        )
+        .with_label(format!("unknown {what}"));
         if let Some(near) = nearest(key, declared.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean {near}?"));
         } else {
-            d = d.with_help(format!("remove it, or check the flow spec: its schema at #{} does not define it", subject.pointer));
+            d = d.with_help(format!(
+                "remove it, or check the flow spec: its schema at #{} does not define it",
+                subject.pointer
+            ));
         }
         out.push(d.with_note(format!("the {what}s it defines: {}", declared.join(", "))));
     }
@@ -987,7 +1103,11 @@ fn connections(file: &File, spec: &FlowSpec, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(
             Code::SourceSpecNotAccepted,
             span,
-            format!("source connection spec `{id}` is not one of the {} that flow spec `{}` accepts", accepted.len(), spec.name),
+            format!(
+                "source connection spec `{id}` is not one of the {} that flow spec `{}` accepts",
+                accepted.len(),
+                spec.name
+            ),
         )
         .with_label("not accepted by this flow spec");
         d = match accepted.iter().find(|a| strsim::levenshtein(a, id) <= 3) {
@@ -1043,7 +1163,10 @@ fn is_date_like(column: &Column) -> bool {
     }
     match &column.xdm_type {
         Some(x) => matches!(x.value.as_str(), "date" | "date-time"),
-        None => matches!(column.source_type.value.to_ascii_lowercase().as_str(), "date" | "datetime" | "date-time" | "timestamp"),
+        None => matches!(
+            column.source_type.value.to_ascii_lowercase().as_str(),
+            "date" | "datetime" | "date-time" | "timestamp"
+        ),
     }
 }
 
@@ -1059,8 +1182,9 @@ fn delta_column(file: &File, out: &mut Vec<Diagnostic>) {
     let Some(column) = columns.iter().find(|c| c.name.value == name) else {
         let names: Vec<&str> = columns.iter().map(|c| c.name.value.as_str()).collect();
         let dates: Vec<&str> = columns.iter().filter(|c| is_date_like(c)).map(|c| c.name.value.as_str()).collect();
-        let mut d = Diagnostic::new(Code::DeltaColumnInvalid, span, format!("delta column `{name}` is not a source column"))
-            .with_label("no such column");
+        let mut d =
+            Diagnostic::new(Code::DeltaColumnInvalid, span, format!("delta column `{name}` is not a source column"))
+                .with_label("no such column");
         d = match nearest(name, names.iter().copied()) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
             None if !dates.is_empty() => d.with_help(format!("the date columns of the source: {}", dates.join(", "))),
@@ -1071,13 +1195,18 @@ fn delta_column(file: &File, out: &mut Vec<Diagnostic>) {
     };
     if !is_date_like(column) {
         let ty = match &column.xdm_type {
-            Some(x) => format!("{}{} read as {}", column.source_type.value, if column.is_array { "[]" } else { "" }, x.value),
+            Some(x) => {
+                format!("{}{} read as {}", column.source_type.value, if column.is_array { "[]" } else { "" }, x.value)
+            }
             None => format!("{}{}", column.source_type.value, if column.is_array { "[]" } else { "" }),
         };
         let help = if column.is_array {
             "pick a column that holds one date per row".to_owned()
         } else {
-            format!("declare it as a date: `{}: {} as date-time`, or pick a date column", column.name.value, column.source_type.value)
+            format!(
+                "declare it as a date: `{}: {} as date-time`, or pick a date column",
+                column.name.value, column.source_type.value
+            )
         };
         out.push(
             Diagnostic::new(
@@ -1098,7 +1227,11 @@ fn date_pattern(pattern: &str, span: Span, out: &mut Vec<Diagnostic>) {
     let plain = span.len() == pattern.len() + 2;
     for p in flowc_check::patterns::check_java_date_pattern(pattern) {
         let at = if plain { Span::new(span.start + 1 + p.start, span.start + 1 + p.end.max(p.start)) } else { span };
-        let code = if p.severity == flowc_diag::Severity::Error { Code::InvalidDatePattern } else { Code::SuspiciousDatePattern };
+        let code = if p.severity == flowc_diag::Severity::Error {
+            Code::InvalidDatePattern
+        } else {
+            Code::SuspiciousDatePattern
+        };
         let mut d = Diagnostic::new(code, at, format!("the delta column's date format: {}", p.message))
             .with_severity(p.severity)
             .with_label(p.message.clone());

@@ -1,7 +1,7 @@
 //! The flow spec catalog: the built-in CRMToAEP flow spec, and flow specs read from files
 //! holding a `GET /flowSpecs` response.
 
-use flowc_compile::flowspec::{FlowSpec, FlowSpecCatalog, BUILTIN_JSON};
+use flowc_compile::flowspec::{BUILTIN_JSON, FlowSpec, FlowSpecCatalog};
 use flowc_diag::{Code, LineIndex};
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,10 @@ fn at(text: &str, offset: usize) -> (usize, usize) {
 fn the_embedded_flow_spec_is_the_fixture_byte_for_byte() {
     let fixture = std::fs::read(root().join("fixtures/flowspecs/crm-to-aep.json")).expect("fixture");
     let embedded = std::fs::read(root().join("crates/flowc-compile/flowspecs/crm-to-aep.json")).expect("embedded copy");
-    assert_eq!(embedded, fixture, "crates/flowc-compile/flowspecs/crm-to-aep.json must equal fixtures/flowspecs/crm-to-aep.json");
+    assert_eq!(
+        embedded, fixture,
+        "crates/flowc-compile/flowspecs/crm-to-aep.json must equal fixtures/flowspecs/crm-to-aep.json"
+    );
     assert_eq!(BUILTIN_JSON.as_bytes(), &fixture[..]);
 }
 
@@ -106,7 +109,11 @@ fn a_file_that_is_not_a_flow_specs_response_says_what_is_wrong() {
         ("[1, 2]\n", "a flow spec must be a JSON object, not an array", (1, 1)),
         ("{\"items\": []}\n", "`items` is an empty array: the file holds no flow spec", (1, 11)),
         ("{\"items\": {\"id\": \"x\"}}\n", "`items` must be an array of flow specs, not an object", (1, 11)),
-        ("{\"id\": \"x\", \"name\": \"\", \"version\": \"1.0\"}\n", "the flow spec's `name` must be a non-empty string, not an empty string", (1, 21)),
+        (
+            "{\"id\": \"x\", \"name\": \"\", \"version\": \"1.0\"}\n",
+            "the flow spec's `name` must be a non-empty string, not an empty string",
+            (1, 21),
+        ),
         (
             "{\"id\": \"x\", \"name\": \"n\", \"version\": \"1.0\", \"sourceConnectionSpecIds\": \"a\"}\n",
             "`sourceConnectionSpecIds` must be an array of connection spec ids, not the string \"a\"",
@@ -125,7 +132,11 @@ fn an_invalid_schema_in_a_flow_spec_is_found_on_loading() {
     let text = "{\"id\": \"x\", \"name\": \"n\", \"version\": \"1.0\",\n \"optionSpec\": {\"spec\": {\"type\": \"objekt\"}}}\n";
     let diagnostics = FlowSpec::parse(text, "test").expect_err("invalid schema");
     assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].message.starts_with("the flow spec's optionSpec.spec is not a valid draft-07 JSON Schema: "), "{}", diagnostics[0].message);
+    assert!(
+        diagnostics[0].message.starts_with("the flow spec's optionSpec.spec is not a valid draft-07 JSON Schema: "),
+        "{}",
+        diagnostics[0].message
+    );
     assert_eq!(at(text, diagnostics[0].primary_span().start), (2, 34), "at the bad `type` value");
 }
 
@@ -157,5 +168,8 @@ fn a_catalog_is_shared_across_threads_and_compiles_its_schemas_once() {
             .collect();
         handles.into_iter().map(|h| h.join().expect("no panic")).collect()
     });
-    assert!(answers.iter().all(|a| a == &["interval 5 is below the minimum of 15 that frequency \"minute\" requires"]), "{answers:?}");
+    assert!(
+        answers.iter().all(|a| a == &["interval 5 is below the minimum of 15 that frequency \"minute\" requires"]),
+        "{answers:?}"
+    );
 }

@@ -3,10 +3,10 @@
 //! Every finding is asserted with its code and its place (`F402@17:14`, line:column of the
 //! primary span), plus the words that matter in its message.
 
-use flowc_compile::flowspec::{FlowSpec, FlowSpecCatalog, BUILTIN_JSON};
+use flowc_compile::flowspec::{BUILTIN_JSON, FlowSpec, FlowSpecCatalog};
 use flowc_compile::validate::{self, SchemaRef};
 use flowc_diag::{Code, Diagnostic, LineIndex, Severity, Span};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -46,7 +46,11 @@ impl Default for Flow {
 impl Flow {
     fn text(&self) -> String {
         let schedule = self.schedule.as_deref();
-        [self.flow, self.source, self.target, self.delta, schedule, self.options, self.mapping].into_iter().flatten().collect::<Vec<_>>().join("\n")
+        [self.flow, self.source, self.target, self.delta, schedule, self.options, self.mapping]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -177,8 +181,14 @@ fn no_frequency_is_reported_once_without_the_rules_that_depend_on_it() {
     let (found, d) = run(&text, &builtin(), None);
     assert_eq!(found, ["F402@21:1"]);
     assert_eq!(d[0].message, "the schedule has no frequency, which flow spec `CRMToAEP` requires");
-    assert_eq!(d[0].help.as_deref(), Some("add `frequency = <one of once, minute, hour, day, week>` to the schedule block"));
-    assert!(d[0].notes[0].ends_with("#/scheduleSpec/spec/required in flow spec `CRMToAEP` (14518937-270c-4525-bdec-c2ba7cce3860)"));
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("add `frequency = <one of once, minute, hour, day, week>` to the schedule block")
+    );
+    assert!(
+        d[0].notes[0]
+            .ends_with("#/scheduleSpec/spec/required in flow spec `CRMToAEP` (14518937-270c-4525-bdec-c2ba7cce3860)")
+    );
 }
 
 #[test]
@@ -265,8 +275,14 @@ fn another_flow_specs_rules_apply_unchanged() {
     assert_eq!(d[0].message, "interval 20 is below the minimum of 30 that frequency \"minute\" requires");
     // 10 minutes: both report it, each with its own minimum.
     let text = with_schedule(&["startTime = 1767225600", "frequency = minute", "interval = 10", "timezone = \"UTC\""]);
-    assert_eq!(run(&text, &builtin(), None).1.iter().find(|d| d.code == Code::ScheduleInvalid).expect("F402").message, "interval 10 is below the minimum of 15 that frequency \"minute\" requires");
-    assert_eq!(run(&text, &stricter, None).1[0].message, "interval 10 is below the minimum of 30 that frequency \"minute\" requires");
+    assert_eq!(
+        run(&text, &builtin(), None).1.iter().find(|d| d.code == Code::ScheduleInvalid).expect("F402").message,
+        "interval 10 is below the minimum of 15 that frequency \"minute\" requires"
+    );
+    assert_eq!(
+        run(&text, &stricter, None).1[0].message,
+        "interval 10 is below the minimum of 30 that frequency \"minute\" requires"
+    );
 }
 
 #[test]
@@ -303,12 +319,24 @@ fn conditions_on_several_keys_are_worded_from_the_schema() {
             "then": {"properties": {"backfill": {"const": false}}}
         }]);
     });
-    let text = with_schedule(&["startTime = 1767225600", "frequency = hour", "interval = 1", "mode = stream", "backfill = true"]);
+    let text = with_schedule(&[
+        "startTime = 1767225600",
+        "frequency = hour",
+        "interval = 1",
+        "mode = stream",
+        "backfill = true",
+    ]);
     let (found, d) = run(&text, &spec, None);
     assert_eq!(found, ["F402@26:14"]);
     assert_eq!(d[0].message, "mode \"stream\" requires backfill to be false, not true");
     assert!(d[0].notes[0].contains("#/scheduleSpec/spec/allOf/0/then/properties/backfill/const"));
-    let text = with_schedule(&["startTime = 1767225600", "frequency = hour", "interval = 1", "mode = batch", "backfill = true"]);
+    let text = with_schedule(&[
+        "startTime = 1767225600",
+        "frequency = hour",
+        "interval = 1",
+        "mode = batch",
+        "backfill = true",
+    ]);
     assert!(run(&text, &spec, None).0.is_empty());
 }
 
@@ -344,7 +372,11 @@ fn a_delta_block_needs_a_copy_transformation() {
     let text = Flow { delta: Some("delta {\n  column = OrderDate\n}\n"), ..Flow::default() }.text();
     let (found, d) = run(&text, &spec, None);
     assert_eq!(found, ["F403@21:1"]);
-    assert!(d[0].message.contains("has no Copy transformation") && d[0].message.ends_with("its transformations: Mapping"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("has no Copy transformation") && d[0].message.ends_with("its transformations: Mapping"),
+        "{}",
+        d[0].message
+    );
 }
 
 #[test]
@@ -360,14 +392,16 @@ fn the_mapping_transformation_is_validated_with_placeholders() {
     assert_eq!(d[0].message, "the Mapping transformation has no mappingMode, which flow spec `CRMToAEP` requires");
     // mappingVersion is typed as the schema declares it.
     assert_eq!(validate::mapping_params(&builtin(), "m", 0), json!({"mappingId": "m", "mappingVersion": "0"}));
-    let integer = modified(|v| v["transformationSpec"][1]["spec"]["properties"]["mappingVersion"]["type"] = json!("integer"));
+    let integer =
+        modified(|v| v["transformationSpec"][1]["spec"]["properties"]["mappingVersion"]["type"] = json!("integer"));
     assert_eq!(validate::mapping_params(&integer, "m", 3), json!({"mappingId": "m", "mappingVersion": 3}));
     assert!(run(&text, &integer, None).0.is_empty());
 }
 
 #[test]
 fn options_are_validated_against_the_option_spec() {
-    let options = "options {\n  errorDiagnosticsEnabled = \"true\"\n  partialIngestionPercent = 0\n  partialIngestion = 5\n}\n";
+    let options =
+        "options {\n  errorDiagnosticsEnabled = \"true\"\n  partialIngestionPercent = 0\n  partialIngestion = 5\n}\n";
     let text = Flow { options: Some(options), ..Flow::default() }.text();
     let (found, d) = run(&text, &builtin(), None);
     assert_eq!(found, ["F404@28:29", "F404@29:29", "F405@30:3"]);
@@ -388,10 +422,17 @@ fn the_source_connection_spec_must_be_accepted() {
     let text = Flow { source: Some(source), ..Flow::default() }.text();
     let (found, d) = run(&text, &builtin(), None);
     assert_eq!(found, ["F406@7:21"]);
-    assert_eq!(d[0].message, "source connection spec `cfc0fee1-7dc0-40ef-b73e-d8b134c436f6` is not one of the 36 that flow spec `CRMToAEP` accepts");
+    assert_eq!(
+        d[0].message,
+        "source connection spec `cfc0fee1-7dc0-40ef-b73e-d8b134c436f6` is not one of the 36 that flow spec `CRMToAEP` accepts"
+    );
     assert_eq!(d[0].help.as_deref(), Some("did you mean `cfc0fee1-7dc0-40ef-b73e-d8b134c436f5`?"));
     // PayPal's is accepted by CRMToAEP, and not by a flow spec that lists only one other.
-    let paypal = Flow { source: Some("source {\n  connection_spec = \"221c7626-58f6-4eec-8ee2-042b0226f03b\"\n}\n"), ..Flow::default() }.text();
+    let paypal = Flow {
+        source: Some("source {\n  connection_spec = \"221c7626-58f6-4eec-8ee2-042b0226f03b\"\n}\n"),
+        ..Flow::default()
+    }
+    .text();
     assert!(run(&paypal, &builtin(), None).0.is_empty());
     let narrow = modified(|v| v["sourceConnectionSpecIds"] = json!(["cfc0fee1-7dc0-40ef-b73e-d8b134c436f5"]));
     assert_eq!(run(&paypal, &narrow, None).0, ["F406@7:21"]);
@@ -403,15 +444,25 @@ fn the_target_must_be_the_data_lake_and_accepted() {
     let text = Flow { target: Some(target), ..Flow::default() }.text();
     let (found, d) = run(&text, &builtin(), None);
     assert_eq!(found, ["F407@18:21"]);
-    assert!(d[0].message.starts_with("target connection spec `c604ff05-7f1a-43c0-8e18-33bf874cb11d` is not the data lake's"));
+    assert!(
+        d[0].message
+            .starts_with("target connection spec `c604ff05-7f1a-43c0-8e18-33bf874cb11d` is not the data lake's")
+    );
     // The default (the data lake) against a flow spec that does not list it.
     let elsewhere = modified(|v| v["targetConnectionSpecIds"] = json!(["00000000-0000-0000-0000-000000000000"]));
     let text = Flow::default().text();
     let (found, d) = run(&text, &elsewhere, None);
     assert_eq!(found, ["F407@17:1"], "at the target keyword: {d:#?}");
-    assert!(d[0].message.contains("(the default)") && d[0].message.ends_with("it accepts: 00000000-0000-0000-0000-000000000000"));
+    assert!(
+        d[0].message.contains("(the default)")
+            && d[0].message.ends_with("it accepts: 00000000-0000-0000-0000-000000000000")
+    );
     // An existing target connection says nothing of its connection spec here.
-    let existing = Flow { target: Some("target {\n  connection = \"9e4a1c2d-3b5f-4e6a-8c7d-1f2e3a4b5c6d\"\n}\n"), ..Flow::default() }.text();
+    let existing = Flow {
+        target: Some("target {\n  connection = \"9e4a1c2d-3b5f-4e6a-8c7d-1f2e3a4b5c6d\"\n}\n"),
+        ..Flow::default()
+    }
+    .text();
     assert!(run(&existing, &elsewhere, None).0.is_empty());
 }
 
@@ -453,7 +504,9 @@ fn the_delta_column_is_a_date_column_of_the_source() {
     assert_eq!(d[0].1.as_deref(), Some("did you mean `OrderDate`?"));
     // Columns from a file are not known here: nothing is said.
     let text = Flow {
-        source: Some("source {\n  connection_spec = \"cfc0fee1-7dc0-40ef-b73e-d8b134c436f5\"\n  columns from \"cols.json\"\n}\n"),
+        source: Some(
+            "source {\n  connection_spec = \"cfc0fee1-7dc0-40ef-b73e-d8b134c436f5\"\n  columns from \"cols.json\"\n}\n",
+        ),
         delta: Some("delta {\n  column = Anything\n}\n"),
         ..Flow::default()
     }
@@ -463,12 +516,20 @@ fn the_delta_column_is_a_date_column_of_the_source() {
 
 #[test]
 fn the_delta_date_format_is_a_java_pattern() {
-    let text = Flow { delta: Some("delta {\n  column = OrderDate\n  date_format = \"YYYY-MM-dd HH:mm:ss\"\n}\n"), ..Flow::default() }.text();
+    let text = Flow {
+        delta: Some("delta {\n  column = OrderDate\n  date_format = \"YYYY-MM-dd HH:mm:ss\"\n}\n"),
+        ..Flow::default()
+    }
+    .text();
     let (found, d) = run(&text, &builtin(), None);
     assert_eq!(found, ["F315@23:18"]);
     assert_eq!(spanned(&text, &d[0]), "YYYY");
     assert_eq!(d[0].severity, Severity::Warning);
-    let text = Flow { delta: Some("delta {\n  column = OrderDate\n  date_format = \"yyyy-MM-dd ff\"\n}\n"), ..Flow::default() }.text();
+    let text = Flow {
+        delta: Some("delta {\n  column = OrderDate\n  date_format = \"yyyy-MM-dd ff\"\n}\n"),
+        ..Flow::default()
+    }
+    .text();
     let (found, d) = run(&text, &builtin(), None);
     assert_eq!(found, ["F314@23:29"]);
     assert_eq!(d[0].severity, Severity::Error);
@@ -479,7 +540,10 @@ fn a_start_time_in_milliseconds_is_an_error_with_the_fix() {
     let text = with_schedule(&["startTime = 1567411548000", "frequency = hour", "interval = 1"]);
     let (found, d) = run(&text, &builtin(), Some(2_000_000_000));
     assert_eq!(found, ["F410@22:15"], "milliseconds only, no past warning: {d:#?}");
-    assert_eq!(d[0].message, "startTime 1567411548000 is in milliseconds (2019-09-02T08:05:48Z); schedules take epoch seconds");
+    assert_eq!(
+        d[0].message,
+        "startTime 1567411548000 is in milliseconds (2019-09-02T08:05:48Z); schedules take epoch seconds"
+    );
     assert_eq!(d[0].help.as_deref(), Some("write `startTime = 1567411548`"));
 }
 
@@ -504,7 +568,10 @@ fn mapping_set_and_target_schemas_must_agree() {
     assert_eq!(d.code, Code::SchemaMismatch);
     assert_eq!(d.primary_span(), Span::new(0, 1));
     assert_eq!(d.labels[1].span, Span::new(5, 6));
-    assert!(d.message.contains("`https://ns.adobe.com/acme/schemas/a`") && d.message.contains("`https://ns.adobe.com/acme/schemas/b`"));
+    assert!(
+        d.message.contains("`https://ns.adobe.com/acme/schemas/a`")
+            && d.message.contains("`https://ns.adobe.com/acme/schemas/b`")
+    );
     let a2 = SchemaRef { version: "application/vnd.adobe.xed-full+json;version=2", ..a };
     let d = validate::check_schema_match(a2, a).expect("versions differ");
     assert!(d.message.contains("version=2") && d.message.contains("version=1"), "{}", d.message);
@@ -552,7 +619,8 @@ fn an_unknown_flow_spec_names_the_known_ones() {
     let d = validate::resolve(&parse(text), &catalog).expect_err("unknown version");
     assert_eq!(at(text, &d), "F400@3:18");
     assert_eq!(d.message, "flow spec `CRMToAEP` has no version \"2.0\"; the versions known are \"1.0\"");
-    let d = validate::resolve(&parse("flow {\n  name = \"x\"\n}\n"), &FlowSpecCatalog::empty()).expect_err("empty catalog");
+    let d =
+        validate::resolve(&parse("flow {\n  name = \"x\"\n}\n"), &FlowSpecCatalog::empty()).expect_err("empty catalog");
     assert_eq!(d.message, "the default flow spec `CRMToAEP` is not in the catalog; no flow spec is known");
 }
 
@@ -563,7 +631,8 @@ fn an_unknown_flow_spec_names_the_known_ones() {
 /// `# expect: F402@12:14 ...`
 fn expectations(text: &str) -> Vec<String> {
     let first = text.lines().next().unwrap_or_default();
-    let list = first.strip_prefix("# expect:").unwrap_or_else(|| panic!("fixtures start with `# expect:`, got {first:?}"));
+    let list =
+        first.strip_prefix("# expect:").unwrap_or_else(|| panic!("fixtures start with `# expect:`, got {first:?}"));
     list.split_whitespace().map(str::to_owned).collect()
 }
 
@@ -606,7 +675,11 @@ fn flow_fixtures_report_the_expected_codes_and_positions() {
         let actual: Vec<String> = diagnostics.iter().map(|d| at(&text, d)).collect();
         assert_eq!(actual, expected, "{}: {diagnostics:#?}", path.display());
         let folder = path.parent().and_then(Path::file_name).expect("code folder").to_string_lossy().into_owned();
-        assert!(actual.iter().any(|a| a.starts_with(&folder)), "{}: the fixture must produce its folder's code", path.display());
+        assert!(
+            actual.iter().any(|a| a.starts_with(&folder)),
+            "{}: the fixture must produce its folder's code",
+            path.display()
+        );
     }
 }
 
@@ -658,7 +731,11 @@ fn every_flow_code_has_an_explanation_and_a_fixture() {
     for code in Code::ALL.iter().filter(|c| c.phase() == flowc_diag::Phase::Flow) {
         assert!(code.explain().starts_with(&format!("# {code} {}", code.name())), "{code}");
         let dir = root().join("fixtures/diagnostics").join(code.as_str());
-        assert!(std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()), "{code} has no fixture in {}", dir.display());
+        assert!(
+            std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()),
+            "{code} has no fixture in {}",
+            dir.display()
+        );
     }
 }
 
@@ -692,23 +769,38 @@ fn flow_fixtures_are_clean_for_the_checker() {
     for path in flow_fixtures() {
         let bytes = std::fs::read(&path).expect("readable");
         let dir = path.parent().expect("folder");
-        let (_, outcome) = flowc_check::check_source(&session, &bytes, Some(&path), dir, &flowc_check::Settings::default());
+        let (_, outcome) =
+            flowc_check::check_source(&session, &bytes, Some(&path), dir, &flowc_check::Settings::default());
         let codes: Vec<Code> = outcome.diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.is_empty(), "{}: {:#?}", path.display(), outcome.diagnostics);
         assert!(outcome.external.is_empty(), "{}: {:#?}", path.display(), outcome.external);
     }
     // The same call does find what the checker is about (so the above is no vacuous pass).
     let f316 = root().join("fixtures/diagnostics/F316/duplicate-destination.flow");
-    let (_, outcome) = flowc_check::check_source(&session, &std::fs::read(&f316).expect("F316"), Some(&f316), f316.parent().expect("folder"), &flowc_check::Settings::default());
+    let (_, outcome) = flowc_check::check_source(
+        &session,
+        &std::fs::read(&f316).expect("F316"),
+        Some(&f316),
+        f316.parent().expect("folder"),
+        &flowc_check::Settings::default(),
+    );
     assert_eq!(outcome.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::DuplicateDestination]);
 }
 
 #[test]
 fn a_schema_that_refers_to_the_network_is_reported_not_fetched() {
-    let remote = modified(|v| v["scheduleSpec"]["spec"]["properties"]["interval"] = json!({"$ref": "https://example.invalid/interval.json"}));
+    let remote = modified(|v| {
+        v["scheduleSpec"]["spec"]["properties"]["interval"] = json!({"$ref": "https://example.invalid/interval.json"})
+    });
     let text = with_schedule(&["startTime = 1767225600", "frequency = hour", "interval = 1"]);
     let (found, d) = run(&text, &remote, None);
     assert_eq!(found, ["F402@21:1"], "{d:#?}");
-    assert!(d[0].message.starts_with("flow spec `CRMToAEP` (14518937-270c-4525-bdec-c2ba7cce3860)'s schema #/scheduleSpec/spec cannot be used: "), "{}", d[0].message);
+    assert!(
+        d[0].message.starts_with(
+            "flow spec `CRMToAEP` (14518937-270c-4525-bdec-c2ba7cce3860)'s schema #/scheduleSpec/spec cannot be used: "
+        ),
+        "{}",
+        d[0].message
+    );
     assert_eq!(d[0].notes, ["the flow spec comes from modified in the test"]);
 }

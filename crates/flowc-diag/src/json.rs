@@ -116,7 +116,9 @@ impl Json {
             JsonKind::Number(n) => n.parse::<serde_json::Number>().map_or(Value::Null, Value::Number),
             JsonKind::String(s) => Value::String(s.clone()),
             JsonKind::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
-            JsonKind::Object(members) => Value::Object(members.iter().map(|m| (m.key.clone(), m.value.to_value())).collect()),
+            JsonKind::Object(members) => {
+                Value::Object(members.iter().map(|m| (m.key.clone(), m.value.to_value())).collect())
+            }
         }
     }
 
@@ -166,7 +168,9 @@ pub fn string_offset(text: &str, span: Span, decoded: usize) -> usize {
         if raw[i] == b'\\' {
             let (len, produced) = match raw.get(i + 1) {
                 Some(b'u') => {
-                    let unit = std::str::from_utf8(raw.get(i + 2..i + 6).unwrap_or_default()).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+                    let unit = std::str::from_utf8(raw.get(i + 2..i + 6).unwrap_or_default())
+                        .ok()
+                        .and_then(|h| u32::from_str_radix(h, 16).ok());
                     match unit {
                         // A surrogate pair is one character of four UTF-8 bytes.
                         Some(0xD800..=0xDBFF) => (12, 4),
@@ -222,7 +226,11 @@ impl Parser<'_> {
     }
 
     fn eof_or(&self, what: &str) -> JsonError {
-        if self.at >= self.b.len() { self.error(format!("the text ends where {what} was expected")) } else { self.error(format!("expected {what}")) }
+        if self.at >= self.b.len() {
+            self.error(format!("the text ends where {what} was expected"))
+        } else {
+            self.error(format!("expected {what}"))
+        }
     }
 
     fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
@@ -379,7 +387,9 @@ impl Parser<'_> {
                     return Ok(out);
                 }
                 Some(b'\\') => out.push(self.escape()?),
-                Some(_) => return Err(self.error("a control character inside a string: write it as an escape such as `\\n`")),
+                Some(_) => {
+                    return Err(self.error("a control character inside a string: write it as an escape such as `\\n`"));
+                }
                 None => {
                     self.at = open;
                     return Err(self.error("this string is never closed"));
@@ -417,7 +427,9 @@ impl Parser<'_> {
                 let code = if (0xD800..0xDC00).contains(&unit) {
                     if !self.b[self.at..].starts_with(b"\\u") {
                         self.at = backslash;
-                        return Err(self.error("a lone surrogate: `\\uD800`–`\\uDBFF` must be followed by a low surrogate"));
+                        return Err(
+                            self.error("a lone surrogate: `\\uD800`–`\\uDBFF` must be followed by a low surrogate")
+                        );
                     }
                     self.at += 2;
                     let low = self.hex4()?;

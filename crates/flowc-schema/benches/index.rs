@@ -45,24 +45,17 @@ static REGISTRY_5000: LazyLock<String> = LazyLock::new(|| {
             for f in 0..10 {
                 let mut leaf = kinds[(g + s + f) % kinds.len()].clone();
                 leaf["title"] = json!(format!("Field {g}.{s}.{f}"));
-                leaf["description"] = json!(format!(
-                    "Generated field number {f} of section {s} in group {g}, for benchmarking."
-                ));
+                leaf["description"] =
+                    json!(format!("Generated field number {f} of section {s} in group {g}, for benchmarking."));
                 leaves.insert(format!("field{f}"), leaf);
             }
-            subs.insert(
-                format!("section{s}"),
-                object(leaves, format!("Section {s}")),
-            );
+            subs.insert(format!("section{s}"), object(leaves, format!("Section {s}")));
         }
         groups.insert(format!("group{g}"), object(subs, format!("Group {g}")));
     }
     let mut top = Map::new();
     top.insert("_acme".into(), object(groups, "Acme".into()));
-    top.insert(
-        "_id".into(),
-        json!({"type": "string", "meta:xdmType": "string"}),
-    );
+    top.insert("_id".into(), json!({"type": "string", "meta:xdmType": "string"}));
     serde_json::to_string_pretty(&json!({
         "$id": "https://ns.adobe.com/acme/schemas/bench",
         "title": "Benchmark",
@@ -85,19 +78,13 @@ static INDEX_5000: LazyLock<SchemaIndex> = LazyLock::new(|| {
 
 #[divan::bench]
 fn experienceevent_source_form() -> SchemaIndex {
-    load_source(black_box(XDM), EE, &EE_FIELD_GROUPS)
-        .index
-        .unwrap()
+    load_source(black_box(XDM), EE, &EE_FIELD_GROUPS).index.unwrap()
 }
 
 #[divan::bench]
 fn registry_5000(bencher: Bencher) {
     let text = REGISTRY_5000.as_str();
-    bencher.bench(|| {
-        load_registry_str("bench.json", black_box(text))
-            .index
-            .unwrap()
-    });
+    bencher.bench(|| load_registry_str("bench.json", black_box(text)).index.unwrap());
 }
 
 #[divan::bench]
@@ -126,14 +113,8 @@ fn resolve_concrete(bencher: Bencher) {
     let loaded = load_source(XDM, EE, &EE_FIELD_GROUPS);
     let index = loaded.index.unwrap();
     // Concrete destinations: indexes instead of `[*]`, keys of the identity map.
-    let paths: Vec<String> = index
-        .fields()
-        .map(|f| {
-            f.path
-                .replace("[*]", "[0]")
-                .replace("identityMap.*", "identityMap.ECID")
-        })
-        .collect();
+    let paths: Vec<String> =
+        index.fields().map(|f| f.path.replace("[*]", "[0]").replace("identityMap.*", "identityMap.ECID")).collect();
     bencher.counter(ItemsCount::new(paths.len())).bench(|| {
         for p in &paths {
             black_box(index.resolve(black_box(p)));

@@ -115,10 +115,7 @@ struct Few<T> {
 
 impl<T> Default for Few<T> {
     fn default() -> Self {
-        Few {
-            first: None,
-            rest: Vec::new(),
-        }
+        Few { first: None, rest: Vec::new() }
     }
 }
 
@@ -182,8 +179,7 @@ impl Signature {
         if let [d] = defs {
             return Signature::One(ptr(d.loc.v), d.rest.len());
         }
-        let mut all: Vec<(usize, usize)> =
-            defs.iter().map(|d| (ptr(d.loc.v), d.rest.len())).collect();
+        let mut all: Vec<(usize, usize)> = defs.iter().map(|d| (ptr(d.loc.v), d.rest.len())).collect();
         all.sort_unstable();
         all.dedup();
         match all.as_slice() {
@@ -198,11 +194,7 @@ struct Shown<'a>(&'a str);
 
 impl std::fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() {
-            f.write_str("the schema root")
-        } else {
-            write!(f, "`{}`", self.0)
-        }
+        if self.0.is_empty() { f.write_str("the schema root") } else { write!(f, "`{}`", self.0) }
     }
 }
 
@@ -259,9 +251,7 @@ impl<'d> Builder<'d> {
             check_extends,
             // Roughly one field per 150 bytes of schema text (capped: a folder may hold far more
             // than is used): saves regrowing a vector of large elements.
-            fields: Vec::with_capacity(
-                (docs.docs.iter().map(|d| d.text.len()).sum::<usize>() / 150).min(16_384),
-            ),
+            fields: Vec::with_capacity((docs.docs.iter().map(|d| d.text.len()).sum::<usize>() / 150).min(16_384)),
             errors: Vec::new(),
             active: Vec::new(),
             ancestors: Vec::new(),
@@ -278,31 +268,12 @@ impl<'d> Builder<'d> {
     pub fn build(mut self, roots: &[DocId]) -> (Option<Built>, Vec<SchemaError>) {
         let defs = roots
             .iter()
-            .map(|&doc| Def {
-                loc: Loc {
-                    doc,
-                    v: &self.docs.docs[doc].value,
-                },
-                rest: Vec::new(),
-            })
+            .map(|&doc| Def { loc: Loc { doc, v: &self.docs.docs[doc].value }, rest: Vec::new() })
             .collect();
         let mut title = None;
         let mut tenant = None;
-        let root = self.node(
-            NO_PARENT,
-            Step::Root,
-            defs,
-            Vec::new(),
-            false,
-            0,
-            false,
-            Some((&mut title, &mut tenant)),
-        );
-        let built = root.map(|_| Built {
-            fields: self.fields,
-            title,
-            tenant,
-        });
+        let root = self.node(NO_PARENT, Step::Root, defs, Vec::new(), false, 0, false, Some((&mut title, &mut tenant)));
+        let built = root.map(|_| Built { fields: self.fields, title, tenant });
         (built, self.errors)
     }
 
@@ -322,11 +293,7 @@ impl<'d> Builder<'d> {
         if self.stopped {
             return None;
         }
-        let parent_path = if parent == NO_PARENT {
-            ""
-        } else {
-            self.fields[parent as usize].path.as_str()
-        };
+        let parent_path = if parent == NO_PARENT { "" } else { self.fields[parent as usize].path.as_str() };
         let (path, name_at) = match step {
             Step::Root => (String::new(), 0),
             Step::Name(name) if parent_path.is_empty() => (name.to_owned(), 0),
@@ -345,7 +312,11 @@ impl<'d> Builder<'d> {
                 Code::SchemaTooDeep,
                 first,
                 At::Schema,
-                format!("`{}` is nested more than {} levels deep; flowc does not follow the schema further", shorten(&path), self.opts.max_depth),
+                format!(
+                    "`{}` is nested more than {} levels deep; flowc does not follow the schema further",
+                    shorten(&path),
+                    self.opts.max_depth
+                ),
                 "too deep",
             )
             .with_help("real XDM schemas nest a few dozen levels at most; check for a generated or damaged schema");
@@ -354,11 +325,7 @@ impl<'d> Builder<'d> {
         let signature = Signature::of(&defs);
         if let Some(&(_, ancestor)) = self.ancestors.iter().find(|(s, _)| *s == signature) {
             let ancestor_path = self.fields[ancestor as usize].path.clone();
-            let at = if first.v.get("$ref").is_some() {
-                At::Member(&[Seg::Key("$ref")])
-            } else {
-                At::Name
-            };
+            let at = if first.v.get("$ref").is_some() { At::Member(&[Seg::Key("$ref")]) } else { At::Name };
             self.report(
                 Code::RefCycle,
                 first,
@@ -380,13 +347,7 @@ impl<'d> Builder<'d> {
             } else {
                 m.implicit = true;
                 m.first.get_or_insert(d.loc);
-                m.add_prop(
-                    Cow::Owned(d.rest[0].clone()),
-                    Def {
-                        loc: d.loc,
-                        rest: d.rest[1..].to_vec(),
-                    },
-                );
+                m.add_prop(Cow::Owned(d.rest[0].clone()), Def { loc: d.loc, rest: d.rest[1..].to_vec() });
             }
         }
         if self.stopped {
@@ -426,12 +387,8 @@ impl<'d> Builder<'d> {
             XdmType::Object => {
                 for (name, child_defs) in std::mem::take(&mut m.props) {
                     let child_required = m.required.iter().any(|r| r[0] == *name);
-                    let inherited = m
-                        .required
-                        .iter()
-                        .filter(|r| r.len() > 1 && r[0] == *name)
-                        .map(|r| r[1..].to_vec())
-                        .collect();
+                    let inherited =
+                        m.required.iter().filter(|r| r.len() > 1 && r[0] == *name).map(|r| r[1..].to_vec()).collect();
                     if let Some(c) = self.node(
                         id,
                         Step::Name(name.as_ref()),
@@ -447,46 +404,14 @@ impl<'d> Builder<'d> {
                 }
             }
             XdmType::Array if !m.items.is_empty() => {
-                let defs = m
-                    .items
-                    .iter()
-                    .map(|loc| Def {
-                        loc,
-                        rest: Vec::new(),
-                    })
-                    .collect();
-                if let Some(c) = self.node(
-                    id,
-                    Step::Item,
-                    defs,
-                    Vec::new(),
-                    false,
-                    depth + 1,
-                    in_map,
-                    None,
-                ) {
+                let defs = m.items.iter().map(|loc| Def { loc, rest: Vec::new() }).collect();
+                if let Some(c) = self.node(id, Step::Item, defs, Vec::new(), false, depth + 1, in_map, None) {
                     children.push(c);
                 }
             }
             XdmType::Map if !m.additional.is_empty() => {
-                let defs = m
-                    .additional
-                    .iter()
-                    .map(|loc| Def {
-                        loc,
-                        rest: Vec::new(),
-                    })
-                    .collect();
-                if let Some(c) = self.node(
-                    id,
-                    Step::MapValue,
-                    defs,
-                    Vec::new(),
-                    false,
-                    depth + 1,
-                    true,
-                    None,
-                ) {
+                let defs = m.additional.iter().map(|loc| Def { loc, rest: Vec::new() }).collect();
+                if let Some(c) = self.node(id, Step::MapValue, defs, Vec::new(), false, depth + 1, true, None) {
                     children.push(c);
                 }
             }
@@ -516,9 +441,7 @@ impl<'d> Builder<'d> {
                     .iter()
                     .map(|(value, label)| EnumLabel {
                         value: value.to_string(),
-                        label: label
-                            .as_str()
-                            .map_or_else(|| label.to_value().to_string(), str::to_owned),
+                        label: label.as_str().map_or_else(|| label.to_value().to_string(), str::to_owned),
                     })
                     .collect()
             })
@@ -532,9 +455,7 @@ impl<'d> Builder<'d> {
             format: m.format.map(str::to_owned),
             default: m.default.map(Json::to_value),
             constraints: Constraints {
-                enum_values: m
-                    .enum_values
-                    .map(|values| values.iter().map(Json::to_value).collect()),
+                enum_values: m.enum_values.map(|values| values.iter().map(Json::to_value).collect()),
                 enum_labels,
                 pattern: m.pattern.map(str::to_owned),
                 min_length: m.min_length,
@@ -554,9 +475,7 @@ impl<'d> Builder<'d> {
 
     fn doc_name(&mut self, doc: DocId) -> Arc<str> {
         let docs = self.docs;
-        self.doc_names[doc]
-            .get_or_insert_with(|| Arc::from(docs.docs[doc].name()))
-            .clone()
+        self.doc_names[doc].get_or_insert_with(|| Arc::from(docs.docs[doc].name())).clone()
     }
 
     /// The XDM type of a field, reporting contradictions; `None` skips the field.
@@ -602,7 +521,9 @@ impl<'d> Builder<'d> {
                     ),
                     format!("`{t}` here"),
                 )
-                .with_help(format!("rename the value field, or move it into an object; flowc keeps the field as a `{t}`"));
+                .with_help(format!(
+                    "rename the value field, or move it into an object; flowc keeps the field as a `{t}`"
+                ));
             }
         } else if m.has_fields() {
             json = Some("object");
@@ -666,7 +587,9 @@ impl<'d> Builder<'d> {
                     format!("`type` of {shown} is `{other}`, which is not a type XDM stores"),
                     "unknown type",
                 )
-                .with_help("use string, number, integer, boolean, object or array; flowc leaves the field out of the index");
+                .with_help(
+                    "use string, number, integer, boolean, object or array; flowc leaves the field out of the index",
+                );
                 return None;
             }
         };
@@ -681,9 +604,7 @@ impl<'d> Builder<'d> {
                 format!("`meta:xdmType: {x}` of {shown} contradicts {reason}"),
                 format!("says `{x}`"),
             )
-            .with_help(format!(
-                "make the two agree; until then flowc types the field `{inferred}`"
-            ));
+            .with_help(format!("make the two agree; until then flowc types the field `{inferred}`"));
             return Some(inferred);
         }
         // `meta:xdmType: object` on an object with only `additionalProperties` stays an object.
@@ -701,7 +622,10 @@ impl<'d> Builder<'d> {
                 Code::SchemaTooLarge,
                 loc,
                 At::Schema,
-                format!("expanding the schema's `$ref`s and `allOf`s takes more than {} steps; flowc stops here", self.opts.max_work),
+                format!(
+                    "expanding the schema's `$ref`s and `allOf`s takes more than {} steps; flowc stops here",
+                    self.opts.max_work
+                ),
                 "expansion stopped here",
             );
             self.stopped = true;
@@ -729,10 +653,7 @@ impl<'d> Builder<'d> {
                     Code::InvalidSchema,
                     loc,
                     At::Schema,
-                    format!(
-                        "a schema must be a JSON object, but this is {}",
-                        other.kind()
-                    ),
+                    format!("a schema must be a JSON object, but this is {}", other.kind()),
                     "not a schema",
                 );
                 return;
@@ -760,31 +681,18 @@ impl<'d> Builder<'d> {
                     Json::String(x) => {
                         m.xdm_type.get_or_insert((x, loc));
                     }
-                    other => self.wrong_kind(
-                        loc,
-                        key,
-                        other,
-                        "a string such as \"int\" or \"date-time\"",
-                    ),
+                    other => self.wrong_kind(loc, key, other, "a string such as \"int\" or \"date-time\""),
                 },
                 "minLength" | "maxLength" => match v.as_u64() {
                     Some(n) => {
-                        let slot = if key == "minLength" {
-                            &mut m.min_length
-                        } else {
-                            &mut m.max_length
-                        };
+                        let slot = if key == "minLength" { &mut m.min_length } else { &mut m.max_length };
                         slot.get_or_insert(n);
                     }
                     None => self.wrong_kind(loc, key, v, "a non-negative integer"),
                 },
                 "minimum" | "maximum" => match v {
                     Json::Number(n) => {
-                        let slot = if key == "minimum" {
-                            &mut m.minimum
-                        } else {
-                            &mut m.maximum
-                        };
+                        let slot = if key == "minimum" { &mut m.minimum } else { &mut m.maximum };
                         slot.get_or_insert((n, loc));
                     }
                     other => self.wrong_kind(loc, key, other, "a number"),
@@ -821,13 +729,7 @@ impl<'d> Builder<'d> {
                             let raw: &'d str = raw;
                             let def_loc = Loc { doc: loc.doc, v };
                             if names::is_plain(raw) {
-                                m.add_prop(
-                                    Cow::Borrowed(raw),
-                                    Def {
-                                        loc: def_loc,
-                                        rest: Vec::new(),
-                                    },
-                                );
+                                m.add_prop(Cow::Borrowed(raw), Def { loc: def_loc, rest: Vec::new() });
                                 continue;
                             }
                             let mut segs = names::segments(raw);
@@ -835,43 +737,35 @@ impl<'d> Builder<'d> {
                                 continue;
                             }
                             let first = segs.remove(0);
-                            m.add_prop(
-                                Cow::Owned(first),
-                                Def {
-                                    loc: def_loc,
-                                    rest: segs,
-                                },
-                            );
+                            m.add_prop(Cow::Owned(first), Def { loc: def_loc, rest: segs });
                         }
                     }
                     other => self.wrong_kind(loc, key, other, "an object of field schemas"),
                 },
-                "required" => {
-                    match v {
-                        Json::Array(list) => {
-                            for (i, name) in list.iter().enumerate() {
-                                match name.as_str().map(names::segments) {
-                                    Some(segs) if !segs.is_empty() => {
-                                        if !m.required.contains(&segs) {
-                                            m.required.push(segs);
-                                        }
+                "required" => match v {
+                    Json::Array(list) => {
+                        for (i, name) in list.iter().enumerate() {
+                            match name.as_str().map(names::segments) {
+                                Some(segs) if !segs.is_empty() => {
+                                    if !m.required.contains(&segs) {
+                                        m.required.push(segs);
                                     }
-                                    Some(_) => {}
-                                    None => {
-                                        self.report(
+                                }
+                                Some(_) => {}
+                                None => {
+                                    self.report(
                                         Code::InvalidSchema,
                                         loc,
                                         At::Member(&[Seg::Key("required"), Seg::Index(i)]),
                                         format!("`required` lists property names, but this entry is {}", name.kind()),
                                         "not a name",
                                     );
-                                    }
                                 }
                             }
                         }
-                        other => self.wrong_kind(loc, key, other, "an array of property names"),
                     }
-                }
+                    other => self.wrong_kind(loc, key, other, "an array of property names"),
+                },
                 "items" => match v {
                     Json::Bool(_) => {}
                     Json::Object(_) => m.items.push(Loc { doc: loc.doc, v }),
@@ -884,10 +778,7 @@ impl<'d> Builder<'d> {
                             "tuple items",
                         );
                         if let Some(first) = tuple.first() {
-                            m.items.push(Loc {
-                                doc: loc.doc,
-                                v: first,
-                            });
+                            m.items.push(Loc { doc: loc.doc, v: first });
                         }
                     }
                     other => self.wrong_kind(loc, key, other, "a schema object"),
@@ -922,14 +813,7 @@ impl<'d> Builder<'d> {
             self.follow(loc, r, m, depth);
         }
         for member in all_of.into_iter().flatten() {
-            self.collect(
-                Loc {
-                    doc: loc.doc,
-                    v: member,
-                },
-                m,
-                depth + 1,
-            );
+            self.collect(Loc { doc: loc.doc, v: member }, m, depth + 1);
         }
         if let Some(branches) = one_of {
             self.alternatives(loc, "oneOf", branches, m, depth);
@@ -948,11 +832,7 @@ impl<'d> Builder<'d> {
                 }
             }
             Json::Array(list) => {
-                let kinds: Vec<&'d str> = list
-                    .iter()
-                    .filter_map(Json::as_str)
-                    .filter(|t| *t != "null")
-                    .collect();
+                let kinds: Vec<&'d str> = list.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect();
                 if kinds.len() > 1 {
                     self.report(
                         Code::UnsupportedConstruct,
@@ -972,12 +852,7 @@ impl<'d> Builder<'d> {
                     m.types.push((t, loc));
                 }
             }
-            other => self.wrong_kind(
-                loc,
-                "type",
-                other,
-                "a string such as \"string\" or \"object\"",
-            ),
+            other => self.wrong_kind(loc, "type", other, "a string such as \"string\" or \"object\""),
         }
     }
 
@@ -996,12 +871,7 @@ impl<'d> Builder<'d> {
                         None => self.docs.docs[doc].name(),
                     };
                     let mut chain = vec![format!("`{start_name}`")];
-                    chain.extend(
-                        self.active[start + 1..]
-                            .iter()
-                            .filter_map(|&(_, r)| r)
-                            .map(|r| format!("`{r}`")),
-                    );
+                    chain.extend(self.active[start + 1..].iter().filter_map(|&(_, r)| r).map(|r| format!("`{r}`")));
                     chain.push(format!("`{reference}`"));
                     self.report(
                         Code::RefCycle,
@@ -1027,15 +897,12 @@ impl<'d> Builder<'d> {
                 let nearest = self.docs.nearest_ids(&uri, 5);
                 let known = self.docs.id_count();
                 let help = if nearest.is_empty() {
-                    "no schema file with an `$id` was loaded; put the schema files it refers to in the same folder".to_owned()
+                    "no schema file with an `$id` was loaded; put the schema files it refers to in the same folder"
+                        .to_owned()
                 } else {
                     let list: Vec<String> = nearest.iter().map(|i| format!("`{i}`")).collect();
                     let more = known.saturating_sub(nearest.len());
-                    let more = if more > 0 {
-                        format!(" (and {more} more)")
-                    } else {
-                        String::new()
-                    };
+                    let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
                     format!("known `$id`s, nearest first: {}{more}", list.join(", "))
                 };
                 let skipped = self.docs.skipped.len();
@@ -1052,7 +919,9 @@ impl<'d> Builder<'d> {
                     d.0.notes.push("flowc never downloads schemas: the file that declares this `$id` must be among the local files".to_owned());
                 }
                 if skipped > 0 {
-                    d.0.notes.push(format!("{skipped} JSON file(s) beside the schema were skipped: not valid JSON schemas with an `$id`"));
+                    d.0.notes.push(format!(
+                        "{skipped} JSON file(s) beside the schema were skipped: not valid JSON schemas with an `$id`"
+                    ));
                 }
             }
             RefError::NoFragment { doc, fragment } => {
@@ -1060,12 +929,7 @@ impl<'d> Builder<'d> {
                 let mut defs: Vec<(usize, &str)> = match target.value.get("definitions") {
                     Some(Json::Object(members)) => members
                         .iter()
-                        .map(|(k, _)| {
-                            (
-                                strsim::levenshtein(&fragment, &format!("/definitions/{k}")),
-                                k.as_ref(),
-                            )
-                        })
+                        .map(|(k, _)| (strsim::levenshtein(&fragment, &format!("/definitions/{k}")), k.as_ref()))
                         .collect(),
                     _ => Vec::new(),
                 };
@@ -1073,11 +937,7 @@ impl<'d> Builder<'d> {
                 let help = if defs.is_empty() {
                     format!("`{}` has no `definitions`", target.name())
                 } else {
-                    let list: Vec<String> = defs
-                        .iter()
-                        .take(5)
-                        .map(|(_, k)| format!("`#/definitions/{k}`"))
-                        .collect();
+                    let list: Vec<String> = defs.iter().take(5).map(|(_, k)| format!("`#/definitions/{k}`")).collect();
                     format!("its definitions, nearest first: {}", list.join(", "))
                 };
                 let name = target.name();
@@ -1093,25 +953,11 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn alternatives(
-        &mut self,
-        loc: Loc<'d>,
-        key: &str,
-        branches: &'d [Json<'d>],
-        m: &mut Merged<'d>,
-        depth: usize,
-    ) {
+    fn alternatives(&mut self, loc: Loc<'d>, key: &str, branches: &'d [Json<'d>], m: &mut Merged<'d>, depth: usize) {
         let mut data: Vec<(usize, &'d str)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let mut b = Merged::default();
-            self.collect(
-                Loc {
-                    doc: loc.doc,
-                    v: branch,
-                },
-                &mut b,
-                depth + 1,
-            );
+            self.collect(Loc { doc: loc.doc, v: branch }, &mut b, depth + 1);
             if b.describes_data() {
                 data.push((i, b.type_label()));
             }
@@ -1132,18 +978,14 @@ impl<'d> Builder<'d> {
                 Code::UnsupportedConstruct,
                 loc,
                 At::Member(&[Seg::Key(key)]),
-                format!("`{key}` offers {}; an XDM field has one type, so flowc uses the first, `{label}`", labels.join(" or ")),
+                format!(
+                    "`{key}` offers {}; an XDM field has one type, so flowc uses the first, `{label}`",
+                    labels.join(" or ")
+                ),
                 "alternatives",
             );
         }
-        self.collect(
-            Loc {
-                doc: loc.doc,
-                v: &branches[chosen],
-            },
-            m,
-            depth + 1,
-        );
+        self.collect(Loc { doc: loc.doc, v: &branches[chosen] }, m, depth + 1);
     }
 
     fn check_extends_list(&mut self, loc: Loc<'d>, ext: &'d Json<'d>) {
@@ -1154,12 +996,7 @@ impl<'d> Builder<'d> {
         for (i, entry) in list.iter().enumerate() {
             let Some(id) = entry.as_str() else { continue };
             if self.docs.resolve(loc.doc, id).is_err() {
-                let nearest: Vec<String> = self
-                    .docs
-                    .nearest_ids(id, 3)
-                    .iter()
-                    .map(|i| format!("`{i}`"))
-                    .collect();
+                let nearest: Vec<String> = self.docs.nearest_ids(id, 3).iter().map(|i| format!("`{i}`")).collect();
                 self.report(
                     Code::UnresolvedExtends,
                     loc,
@@ -1167,7 +1004,10 @@ impl<'d> Builder<'d> {
                     format!("`meta:extends` names `{id}`, but no local schema has that `$id`"),
                     "not found",
                 )
-                .with_help(format!("add the schema file that declares it to the folder; known `$id`s, nearest first: {}", nearest.join(", ")))
+                .with_help(format!(
+                    "add the schema file that declares it to the folder; known `$id`s, nearest first: {}",
+                    nearest.join(", ")
+                ))
                 .with_note("fields come from `allOf`, so the index is built without it; some fields may be missing");
             }
         }
@@ -1208,10 +1048,7 @@ impl<'d> Builder<'d> {
     fn span(&mut self, loc: Loc<'d>, at: At<'_>) -> Span {
         let docs: &'d Docs<'d> = self.docs;
         let doc = &docs.docs[loc.doc];
-        let parents = self
-            .parents
-            .entry(loc.doc)
-            .or_insert_with(|| parent_map(&doc.value));
+        let parents = self.parents.entry(loc.doc).or_insert_with(|| parent_map(&doc.value));
         let mut path = Vec::new();
         let mut p = ptr(loc.v);
         while let Some(&(parent, seg)) = parents.get(&p) {
@@ -1223,8 +1060,7 @@ impl<'d> Builder<'d> {
         let found = spanned.as_ref().and_then(|json| match at {
             At::Schema => jsontext::locate_in(json, &path),
             At::Member(extra) => {
-                let full: Vec<Seg<'_>> =
-                    path.iter().copied().chain(extra.iter().copied()).collect();
+                let full: Vec<Seg<'_>> = path.iter().copied().chain(extra.iter().copied()).collect();
                 jsontext::locate_in(json, &full).or_else(|| jsontext::locate_in(json, &path))
             }
             At::Name => match path.split_last() {
@@ -1234,9 +1070,7 @@ impl<'d> Builder<'d> {
         });
         // A whole object is a poor primary span: point at its opening brace.
         match found {
-            Some(s) if matches!(at, At::Schema) && s.len() > 1 && loc.v.is_object() => {
-                Span::new(s.start, s.start + 1)
-            }
+            Some(s) if matches!(at, At::Schema) && s.len() > 1 && loc.v.is_object() => Span::new(s.start, s.start + 1),
             Some(s) => s,
             None => Span::empty(0),
         }
@@ -1284,10 +1118,7 @@ fn parent_map<'d>(root: &'d Json<'d>) -> HashMap<usize, (usize, Seg<'d>)> {
 
 /// The smallest integer type covering both bounds; `long` when either is missing.
 fn integer_width(minimum: Option<&Number>, maximum: Option<&Number>) -> XdmType {
-    let (Some(lo), Some(hi)) = (
-        minimum.and_then(Number::as_f64),
-        maximum.and_then(Number::as_f64),
-    ) else {
+    let (Some(lo), Some(hi)) = (minimum.and_then(Number::as_f64), maximum.and_then(Number::as_f64)) else {
         return XdmType::Long;
     };
     for t in [XdmType::Byte, XdmType::Short, XdmType::Int] {
@@ -1302,10 +1133,7 @@ fn integer_width(minimum: Option<&Number>, maximum: Option<&Number>) -> XdmType 
 /// Why `meta:xdmType: x` cannot describe a field declared as JSON type `json`, if it cannot.
 fn contradiction(x: XdmType, json: &str, m: &Merged<'_>) -> Option<String> {
     if x.json_type() != json {
-        return Some(format!(
-            "`type: {json}` (an XDM `{x}` is stored as `type: {}`)",
-            x.json_type()
-        ));
+        return Some(format!("`type: {json}` (an XDM `{x}` is stored as `type: {}`)", x.json_type()));
     }
     match (x, m.format) {
         (XdmType::String, Some(f @ ("date" | "date-time"))) => {
@@ -1321,16 +1149,12 @@ fn contradiction(x: XdmType, json: &str, m: &Merged<'_>) -> Option<String> {
             let Some((n, _)) = n else { continue };
             let v = n.as_f64().unwrap_or(0.0);
             if v < lo as f64 || v > hi as f64 {
-                return Some(format!(
-                    "`{bound}: {n}`, outside the `{x}` range {lo} to {hi}"
-                ));
+                return Some(format!("`{bound}: {n}`, outside the `{x}` range {lo} to {hi}"));
             }
         }
     }
     if x == XdmType::Map && m.has_fields() {
-        return Some(
-            "its `properties` (a map has no fixed fields, only `additionalProperties`)".to_owned(),
-        );
+        return Some("its `properties` (a map has no fixed fields, only `additionalProperties`)".to_owned());
     }
     None
 }
@@ -1339,11 +1163,7 @@ fn contradiction(x: XdmType, json: &str, m: &Merged<'_>) -> Option<String> {
 fn shorten(path: &str) -> String {
     const MAX: usize = 100;
     if path.len() <= MAX {
-        return if path.is_empty() {
-            "(root)".to_owned()
-        } else {
-            path.to_owned()
-        };
+        return if path.is_empty() { "(root)".to_owned() } else { path.to_owned() };
     }
     let mut cut = path.len() - MAX;
     while !path.is_char_boundary(cut) {

@@ -15,19 +15,11 @@ pub struct SchemaError {
 
 impl SchemaError {
     pub(crate) fn in_file(file: PathBuf, text: Arc<str>, diagnostic: Diagnostic) -> Self {
-        SchemaError {
-            file: Some(file),
-            text,
-            diagnostic,
-        }
+        SchemaError { file: Some(file), text, diagnostic }
     }
 
     pub(crate) fn general(diagnostic: Diagnostic) -> Self {
-        SchemaError {
-            file: None,
-            text: Arc::from(""),
-            diagnostic,
-        }
+        SchemaError { file: None, text: Arc::from(""), diagnostic }
     }
 
     pub fn code(&self) -> Code {
@@ -63,11 +55,7 @@ impl SchemaError {
         let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
         if self.file.is_some() && !self.text.is_empty() {
             let span = d.primary_span();
-            let label = d
-                .labels
-                .iter()
-                .find(|l| l.primary)
-                .map_or("", |l| l.message.as_str());
+            let label = d.labels.iter().find(|l| l.primary).map_or("", |l| l.message.as_str());
             if let Some((excerpt, caret)) = excerpt(&self.text, span.start, span.end) {
                 let _ = writeln!(out, "   | {excerpt}");
                 let _ = writeln!(out, "   | {}", format!("{caret} {label}").trim_end());
@@ -97,10 +85,7 @@ pub(crate) fn line_col(text: &str, offset: usize) -> LineCol {
     }
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    LineCol {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
-    }
+    LineCol { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
 }
 
 /// The line around `start` (at most ~100 characters of it, for minified files) and a caret
@@ -117,10 +102,7 @@ fn excerpt(text: &str, start: usize, end: usize) -> Option<(String, String)> {
     let from = col.saturating_sub(BEFORE);
     let to = (col + AFTER).min(chars.len());
     let mut shown: String = chars[from..to].iter().collect();
-    let width = text[start..floor(text, end.clamp(start, line_end))]
-        .chars()
-        .count()
-        .max(1);
+    let width = text[start..floor(text, end.clamp(start, line_end))].chars().count().max(1);
     let mut pad = col - from;
     if from > 0 {
         shown.insert_str(0, "...");
@@ -133,11 +115,7 @@ fn excerpt(text: &str, start: usize, end: usize) -> Option<(String, String)> {
     if shown.trim().is_empty() {
         return None;
     }
-    let caret = format!(
-        "{}{}",
-        " ".repeat(pad),
-        "^".repeat(width.min(to.saturating_sub(col)).max(1))
-    );
+    let caret = format!("{}{}", " ".repeat(pad), "^".repeat(width.min(to.saturating_sub(col)).max(1)));
     Some((shown, caret))
 }
 
@@ -157,13 +135,9 @@ mod tests {
     #[test]
     fn renders_position_source_line_and_help() {
         let text: Arc<str> = Arc::from("{\n  \"$ref\": \"#/definitions/nope\"\n}\n");
-        let d = Diagnostic::new(
-            Code::UnresolvedRef,
-            Span::new(12, 30),
-            "no definition `nope`",
-        )
-        .with_label("not found")
-        .with_help("known definitions: `person`");
+        let d = Diagnostic::new(Code::UnresolvedRef, Span::new(12, 30), "no definition `nope`")
+            .with_label("not found")
+            .with_help("known definitions: `person`");
         let e = SchemaError::in_file(PathBuf::from("s.json"), text, d);
         assert_eq!(
             e.render_plain(),

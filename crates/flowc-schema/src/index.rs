@@ -255,13 +255,9 @@ impl Suggestions {
         if let Some(full) = &self.with_namespace {
             let ns = full.split('.').next().unwrap_or(full);
             return Some(if self.namespace_is_tenant {
-                format!(
-                    "did you mean `{full}`? Your organization's own fields live under the tenant namespace `{ns}`"
-                )
+                format!("did you mean `{full}`? Your organization's own fields live under the tenant namespace `{ns}`")
             } else {
-                format!(
-                    "did you mean `{full}`? Fields of the `{ns}` namespace are written with the `{ns}.` prefix"
-                )
+                format!("did you mean `{full}`? Fields of the `{ns}` namespace are written with the `{ns}.` prefix")
             });
         }
         match self.nearest.as_slice() {
@@ -269,10 +265,7 @@ impl Suggestions {
             [one] => Some(format!("did you mean `{one}`?")),
             many => Some(format!(
                 "did you mean one of: {}?",
-                many.iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                many.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
             )),
         }
     }
@@ -315,20 +308,14 @@ struct NameSegments<'a> {
 impl<'a> NameSegments<'a> {
     fn new(path: &'a str) -> Self {
         let count = path.split(['.', '[']).filter(|s| is_name(s)).count();
-        NameSegments {
-            parts: path.split(['.', '[']),
-            count,
-        }
+        NameSegments { parts: path.split(['.', '[']), count }
     }
 }
 
 impl<'a> Iterator for NameSegments<'a> {
     type Item = &'a str;
     fn next(&mut self) -> Option<&'a str> {
-        self.parts
-            .by_ref()
-            .find(|s| is_name(s))
-            .map(|s| s.trim_end_matches(']'))
+        self.parts.by_ref().find(|s| is_name(s)).map(|s| s.trim_end_matches(']'))
     }
 }
 
@@ -363,23 +350,12 @@ fn parse_path(path: &str) -> Option<Vec<Step<'_>>> {
 }
 
 impl SchemaIndex {
-    pub(crate) fn new(
-        fields: Vec<Field>,
-        id: Option<String>,
-        title: Option<String>,
-        tenant: Option<String>,
-    ) -> Self {
+    pub(crate) fn new(fields: Vec<Field>, id: Option<String>, title: Option<String>, tenant: Option<String>) -> Self {
         let mut by_path = HashMap::with_capacity_and_hasher(fields.len(), BuildFnv);
         for (i, f) in fields.iter().enumerate().skip(1) {
             by_path.insert(Box::from(f.path.as_str()), i as u32);
         }
-        let mut index = SchemaIndex {
-            fields,
-            by_path,
-            id,
-            title,
-            tenant,
-        };
+        let mut index = SchemaIndex { fields, by_path, id, title, tenant };
         if index.tenant.is_none() {
             index.tenant = index.guess_tenant();
         }
@@ -448,52 +424,29 @@ impl SchemaIndex {
     /// What `flowc schema paths` lists: scalars, maps (whose values are not listed), empty
     /// objects and arrays without an item type.
     pub fn leaves(&self) -> impl Iterator<Item = &Field> {
-        self.fields()
-            .filter(|f| !f.in_map && (f.children.is_empty() || f.xdm_type == XdmType::Map))
+        self.fields().filter(|f| !f.in_map && (f.children.is_empty() || f.xdm_type == XdmType::Map))
     }
 
     /// The fields directly under `path` (`""` for the top level). An array has one child,
     /// its items `x[*]`; a map one, its values `m.*`.
     pub fn children(&self, path: &str) -> Option<impl Iterator<Item = &Field>> {
-        let at = if path.is_empty() {
-            0
-        } else {
-            *self.by_path.get(path)? as usize
-        };
-        Some(
-            self.fields[at]
-                .children
-                .iter()
-                .map(|&i| &self.fields[i as usize]),
-        )
+        let at = if path.is_empty() { 0 } else { *self.by_path.get(path)? as usize };
+        Some(self.fields[at].children.iter().map(|&i| &self.fields[i as usize]))
     }
 
     /// The required fields of the object at `path`; for an array, of its item object.
     pub fn required_children(&self, path: &str) -> Option<Vec<&Field>> {
-        let mut at = if path.is_empty() {
-            0
-        } else {
-            *self.by_path.get(path)? as usize
-        };
+        let mut at = if path.is_empty() { 0 } else { *self.by_path.get(path)? as usize };
         while self.fields[at].xdm_type == XdmType::Array {
             at = *self.fields[at].children.first()? as usize;
         }
-        Some(
-            self.fields[at]
-                .children
-                .iter()
-                .map(|&i| &self.fields[i as usize])
-                .filter(|f| f.required)
-                .collect(),
-        )
+        Some(self.fields[at].children.iter().map(|&i| &self.fields[i as usize]).filter(|f| f.required).collect())
     }
 
     /// The items of an array, or the values of a map.
     pub fn element(&self, field: &Field) -> Option<&Field> {
         match field.xdm_type {
-            XdmType::Array | XdmType::Map => {
-                field.children.first().map(|&i| &self.fields[i as usize])
-            }
+            XdmType::Array | XdmType::Map => field.children.first().map(|&i| &self.fields[i as usize]),
             _ => None,
         }
     }
@@ -559,10 +512,7 @@ impl SchemaIndex {
                     stack.push((c, depth + 1, total + cost));
                 } else {
                     // A missing or extra `[*]` is a near miss too.
-                    scored.push((
-                        total + cost + usize::from(wants_item != f.path.contains('[')),
-                        c,
-                    ));
+                    scored.push((total + cost + usize::from(wants_item != f.path.contains('[')), c));
                 }
             }
         }
@@ -572,20 +522,11 @@ impl SchemaIndex {
                 continue;
             }
             if !scored.iter().any(|&(_, c)| c as usize == i) {
-                scored.push((
-                    3 + NameSegments::new(&f.path).count.abs_diff(query.len()),
-                    i as u32,
-                ));
+                scored.push((3 + NameSegments::new(&f.path).count.abs_diff(query.len()), i as u32));
             }
         }
-        scored.sort_by(|a, b| {
-            (a.0, &self.fields[a.1 as usize].path).cmp(&(b.0, &self.fields[b.1 as usize].path))
-        });
-        scored
-            .into_iter()
-            .take(limit)
-            .map(|(_, c)| self.fields[c as usize].path.clone())
-            .collect()
+        scored.sort_by(|a, b| (a.0, &self.fields[a.1 as usize].path).cmp(&(b.0, &self.fields[b.1 as usize].path)));
+        scored.into_iter().take(limit).map(|(_, c)| self.fields[c as usize].path.clone()).collect()
     }
 
     /// `path<TAB>type` per leaf, as `flowc schema paths` prints it.
@@ -668,18 +609,8 @@ impl SchemaIndex {
             row("default", &d.to_string());
         }
         if !c.enum_labels.is_empty() {
-            let labels: Vec<String> = c
-                .enum_labels
-                .iter()
-                .map(|l| format!("{} = {}", l.value, l.label))
-                .collect();
-            row(
-                "labels",
-                &format!(
-                    "{} (meta:enum: display names, not a restriction)",
-                    labels.join("; ")
-                ),
-            );
+            let labels: Vec<String> = c.enum_labels.iter().map(|l| format!("{} = {}", l.value, l.label)).collect();
+            row("labels", &format!("{} (meta:enum: display names, not a restriction)", labels.join("; ")));
         }
         if let Some(s) = &field.schema {
             row("schema", s);
@@ -689,28 +620,14 @@ impl SchemaIndex {
         while let Some(f) = inner.filter(|f| matches!(f.xdm_type, XdmType::Array | XdmType::Map)) {
             inner = self.element(f);
         }
-        if let Some(obj) = inner.filter(|f| f.xdm_type == XdmType::Object && !f.children.is_empty())
-        {
-            let title = if obj.path == field.path {
-                "fields".to_owned()
-            } else {
-                format!("fields of `{}`", obj.path)
-            };
+        if let Some(obj) = inner.filter(|f| f.xdm_type == XdmType::Object && !f.children.is_empty()) {
+            let title = if obj.path == field.path { "fields".to_owned() } else { format!("fields of `{}`", obj.path) };
             let _ = writeln!(out, "  {title} (* = required):");
-            let kids: Vec<&Field> = obj
-                .children
-                .iter()
-                .map(|&i| &self.fields[i as usize])
-                .collect();
+            let kids: Vec<&Field> = obj.children.iter().map(|&i| &self.fields[i as usize]).collect();
             let width = kids.iter().map(|k| k.name().len()).max().unwrap_or(0);
             for k in kids {
                 let mark = if k.required { '*' } else { ' ' };
-                let _ = writeln!(
-                    out,
-                    "    {mark} {:<width$}  {}",
-                    k.name(),
-                    self.type_phrase(k)
-                );
+                let _ = writeln!(out, "    {mark} {:<width$}  {}", k.name(), self.type_phrase(k));
             }
         }
         format!("{head}\n{out}")
@@ -735,11 +652,7 @@ impl SchemaIndex {
             .children
             .iter()
             .map(|&i| &self.fields[i as usize])
-            .filter(|f| {
-                f.xdm_type == XdmType::Object
-                    && f.name().starts_with('_')
-                    && !ADOBE.contains(&f.name())
-            });
+            .filter(|f| f.xdm_type == XdmType::Object && f.name().starts_with('_') && !ADOBE.contains(&f.name()));
         let first = candidates.next()?;
         candidates.next().is_none().then(|| first.name().to_owned())
     }
@@ -751,19 +664,8 @@ mod tests {
 
     #[test]
     fn parses_user_paths() {
-        assert_eq!(
-            parse_path("a.b[0].c"),
-            Some(vec![
-                Step::Name("a"),
-                Step::Name("b"),
-                Step::Item,
-                Step::Name("c")
-            ])
-        );
-        assert_eq!(
-            parse_path("x[*][12]"),
-            Some(vec![Step::Name("x"), Step::Item, Step::Item])
-        );
+        assert_eq!(parse_path("a.b[0].c"), Some(vec![Step::Name("a"), Step::Name("b"), Step::Item, Step::Name("c")]));
+        assert_eq!(parse_path("x[*][12]"), Some(vec![Step::Name("x"), Step::Item, Step::Item]));
         for bad in ["", ".a", "a..b", "a[", "a[x]", "a[]", "a[0]b", "[0]"] {
             assert_eq!(parse_path(bad), None, "{bad}");
         }

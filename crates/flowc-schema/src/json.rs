@@ -95,12 +95,9 @@ impl<'a> Json<'a> {
             Json::Number(n) => Value::Number(n.clone()),
             Json::String(s) => Value::String(s.to_string()),
             Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
-            Json::Object(members) => Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_value()))
-                    .collect(),
-            ),
+            Json::Object(members) => {
+                Value::Object(members.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect())
+            }
         }
     }
 }
@@ -134,9 +131,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<Json<'de>, E> {
         // serde_json reads out-of-range numbers as ±infinity, which JSON cannot hold.
-        Number::from_f64(n)
-            .map(Json::Number)
-            .ok_or_else(|| E::custom("number out of range"))
+        Number::from_f64(n).map(Json::Number).ok_or_else(|| E::custom("number out of range"))
     }
 
     fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
@@ -215,35 +210,20 @@ mod tests {
     #[test]
     fn borrows_plain_strings_and_decodes_escaped_ones() {
         let j = parse(r#"{"a": "plain", "b\"q": "esc\naped", "n": [1, -2, 2.5, null, true]}"#);
-        assert!(matches!(
-            j.get("a"),
-            Some(Json::String(Cow::Borrowed("plain")))
-        ));
+        assert!(matches!(j.get("a"), Some(Json::String(Cow::Borrowed("plain")))));
         assert_eq!(j.get("b\"q").and_then(Json::as_str), Some("esc\naped"));
         assert_eq!(j.pointer("/n/1"), Some(&Json::Number((-2).into())));
         assert_eq!(j.pointer("/n/01"), None);
         assert_eq!(j.pointer(""), Some(&j));
-        assert_eq!(
-            j.to_value(),
-            serde_json::json!({"a": "plain", "b\"q": "esc\naped", "n": [1, -2, 2.5, null, true]})
-        );
+        assert_eq!(j.to_value(), serde_json::json!({"a": "plain", "b\"q": "esc\naped", "n": [1, -2, 2.5, null, true]}));
     }
 
     #[test]
     fn pointer_unescapes_tokens() {
         let j = parse(r#"{"definitions": {"a/b": 1, "c~d": 2, "@context": 3}}"#);
-        assert_eq!(
-            j.pointer("/definitions/a~1b"),
-            Some(&Json::Number(1.into()))
-        );
-        assert_eq!(
-            j.pointer("/definitions/c~0d"),
-            Some(&Json::Number(2.into()))
-        );
-        assert_eq!(
-            j.pointer("/definitions/@context"),
-            Some(&Json::Number(3.into()))
-        );
+        assert_eq!(j.pointer("/definitions/a~1b"), Some(&Json::Number(1.into())));
+        assert_eq!(j.pointer("/definitions/c~0d"), Some(&Json::Number(2.into())));
+        assert_eq!(j.pointer("/definitions/@context"), Some(&Json::Number(3.into())));
         assert_eq!(j.pointer("definitions"), None);
     }
 

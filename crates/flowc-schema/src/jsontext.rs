@@ -34,7 +34,6 @@ pub(crate) fn locate_key_in(doc: &Json, path: &[Seg<'_>], key: &str) -> Option<S
     walk(doc, path)?.member(key).map(|m| m.key_span)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,46 +51,23 @@ mod tests {
     fn finds_values_by_pointer() {
         let span = locate(TEXT, &[Seg::Key("$ref")]).unwrap();
         assert_eq!(text_at(span), r#""https://ns.adobe.com/xdm/context/persn""#);
-        let span = locate(
-            TEXT,
-            &[
-                Seg::Key("a"),
-                Seg::Key("x\"y"),
-                Seg::Index(1),
-                Seg::Key("b"),
-            ],
-        )
-        .unwrap();
+        let span = locate(TEXT, &[Seg::Key("a"), Seg::Key("x\"y"), Seg::Index(1), Seg::Key("b")]).unwrap();
         assert_eq!(text_at(span), r#""two""#);
         let span = locate(TEXT, &[Seg::Key("a"), Seg::Key("x\"y"), Seg::Index(2)]).unwrap();
         assert_eq!(text_at(span), "true");
         assert_eq!(locate(TEXT, &[Seg::Key("missing")]), None);
-        assert_eq!(
-            locate(TEXT, &[Seg::Key("a"), Seg::Key("x\"y"), Seg::Index(3)]),
-            None
-        );
+        assert_eq!(locate(TEXT, &[Seg::Key("a"), Seg::Key("x\"y"), Seg::Index(3)]), None);
         let key = locate_key_in(&flowc_diag::json::parse(TEXT).unwrap(), &[], "$ref").unwrap();
         assert_eq!(text_at(key), r#""$ref""#);
     }
 
     #[test]
     fn malformed_text_finds_nothing_without_panicking() {
-        for text in [
-            "",
-            "{",
-            "{\"a\"",
-            "{\"a\":",
-            "[1,",
-            "\"",
-            "}",
-            "{\"a\": [}",
-            "{\"a\\",
-        ] {
+        for text in ["", "{", "{\"a\"", "{\"a\":", "[1,", "\"", "}", "{\"a\": [}", "{\"a\\"] {
             let _ = locate(text, &[Seg::Key("a"), Seg::Index(0)]);
             if let Ok(doc) = flowc_diag::json::parse(text) {
                 let _ = locate_key_in(&doc, &[], "a");
             }
         }
     }
-
 }

@@ -16,17 +16,11 @@ pub(crate) fn segments(raw: &str) -> Vec<String> {
     if let Some(scheme_end) = raw.find("://") {
         let after_scheme = &raw[scheme_end + 3..];
         // Drop the host; the path (and a fragment, if any) name the namespace and field.
-        let path = after_scheme
-            .find('/')
-            .map_or("", |i| &after_scheme[i + 1..]);
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i + 1..]);
         let mut parts: Vec<&str> = path.split(['/', '#']).filter(|p| !p.is_empty()).collect();
         if parts.first() == Some(&"xdm") {
             parts.remove(0);
-            return if parts.is_empty() {
-                vec![raw.to_owned()]
-            } else {
-                own(parts)
-            };
+            return if parts.is_empty() { vec![raw.to_owned()] } else { own(parts) };
         }
         return match parts.split_first() {
             Some((ns, rest)) => {
@@ -73,33 +67,17 @@ mod tests {
         assert_eq!(joined("repo:createDate"), "_repo.createDate");
         assert_eq!(joined("schema:latitude"), "_schema.latitude");
         assert_eq!(joined("acme:loyaltyTier"), "_acme.loyaltyTier");
-        assert_eq!(
-            joined("https://ns.adobe.com/vendora/product/stockNumber"),
-            "_vendora.product.stockNumber"
-        );
+        assert_eq!(joined("https://ns.adobe.com/vendora/product/stockNumber"), "_vendora.product.stockNumber");
         assert_eq!(joined("https://ns.adobe.com/xdm/sku"), "sku");
         assert!(segments("@context").is_empty());
-        for name in [
-            "@id",
-            "xdm:x",
-            "repo:x",
-            "https://ns.adobe.com/a/b",
-            "@context",
-        ] {
+        for name in ["@id", "xdm:x", "repo:x", "https://ns.adobe.com/a/b", "@context"] {
             assert!(!super::is_plain(name), "{name}");
         }
     }
 
     #[test]
     fn registry_names_are_kept() {
-        for name in [
-            "_id",
-            "_acme",
-            "_{TENANT_ID}",
-            "SKU",
-            "component_id",
-            "productListItems",
-        ] {
+        for name in ["_id", "_acme", "_{TENANT_ID}", "SKU", "component_id", "productListItems"] {
             assert!(super::is_plain(name));
             assert_eq!(segments(name), vec![name.to_owned()]);
         }

@@ -11,19 +11,11 @@ fn source_of(dir: &Path) -> SchemaSource {
     let case: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).expect("case.json"))
             .expect("case.json is JSON");
-    let args: Vec<&str> = case["args"]
-        .as_array()
-        .expect("args")
-        .iter()
-        .map(|a| a.as_str().expect("string arg"))
-        .collect();
+    let args: Vec<&str> =
+        case["args"].as_array().expect("args").iter().map(|a| a.as_str().expect("string arg")).collect();
     assert_eq!(args[0], "paths", "fixtures run `flowc schema paths`");
     let rel = |a: &str| {
-        if a == "." {
-            dir.to_path_buf()
-        } else {
-            dir.join(a)
-        }
+        if a == "." { dir.to_path_buf() } else { dir.join(a) }
     };
     if args[1] == "--xdm-dir" {
         SchemaSource::Xdm {
@@ -41,11 +33,7 @@ fn run(code: &str) -> Loaded {
 }
 
 fn render(loaded: &Loaded) -> String {
-    loaded
-        .diagnostics
-        .iter()
-        .map(SchemaError::render_plain)
-        .collect()
+    loaded.diagnostics.iter().map(SchemaError::render_plain).collect()
 }
 
 fn spanned(loaded: &Loaded, code: Code) -> Vec<(&SchemaError, &str)> {
@@ -62,30 +50,14 @@ fn spanned(loaded: &Loaded, code: Code) -> Vec<(&SchemaError, &str)> {
 
 #[test]
 fn every_schema_code_has_a_fixture_that_produces_it() {
-    let codes: Vec<Code> = Code::ALL
-        .iter()
-        .copied()
-        .filter(|c| c.phase() == Phase::Schema)
-        .collect();
+    let codes: Vec<Code> = Code::ALL.iter().copied().filter(|c| c.phase() == Phase::Schema).collect();
     assert!(codes.len() >= 15);
     for code in codes {
         let dir = Path::new(FIXTURES).join(code.as_str());
-        assert!(
-            dir.join("case.json").is_file(),
-            "{code} has no fixture in {}",
-            dir.display()
-        );
+        assert!(dir.join("case.json").is_file(), "{code} has no fixture in {}", dir.display());
         let loaded = load(&source_of(&dir));
-        let found: Vec<&SchemaError> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.code() == code)
-            .collect();
-        assert!(
-            !found.is_empty(),
-            "the {code} fixture produced:\n{}",
-            render(&loaded)
-        );
+        let found: Vec<&SchemaError> = loaded.diagnostics.iter().filter(|d| d.code() == code).collect();
+        assert!(!found.is_empty(), "the {code} fixture produced:\n{}", render(&loaded));
         for d in found {
             assert_eq!(d.severity(), code.default_severity(), "{code}");
         }
@@ -98,15 +70,9 @@ fn every_schema_code_has_a_fixture_that_produces_it() {
 
 #[test]
 fn rendered_fixture_diagnostics() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(FIXTURES).unwrap().map(|e| e.unwrap().path()).collect();
     dirs.sort();
-    for dir in dirs
-        .into_iter()
-        .filter(|d| d.file_name().unwrap().to_str().unwrap().starts_with("F2"))
-    {
+    for dir in dirs.into_iter().filter(|d| d.file_name().unwrap().to_str().unwrap().starts_with("F2")) {
         let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
         insta::assert_snapshot!(name, render(&load(&source_of(&dir))));
     }
@@ -120,11 +86,7 @@ fn malformed_json_reports_line_and_column() {
     let lc = e.line_col().unwrap();
     // The `}` after the trailing comma on line 6.
     assert_eq!((lc.line, lc.column), (7, 3));
-    assert!(
-        e.diagnostic.message.contains("trailing comma"),
-        "{}",
-        e.diagnostic.message
-    );
+    assert!(e.diagnostic.message.contains("trailing comma"), "{}", e.diagnostic.message);
 }
 
 #[test]
@@ -135,15 +97,15 @@ fn unresolved_refs_point_at_the_ref_and_list_known_ids() {
     let (missing_id, text) = found[0];
     assert_eq!(text, "\"https://ns.adobe.com/acme/datatypes/adress\"");
     assert!(
-        missing_id.diagnostic.help.as_deref().unwrap().starts_with(
-            "known `$id`s, nearest first: `https://ns.adobe.com/acme/datatypes/address`"
-        )
+        missing_id
+            .diagnostic
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("known `$id`s, nearest first: `https://ns.adobe.com/acme/datatypes/address`")
     );
     let (missing_def, text) = found[1];
-    assert_eq!(
-        text,
-        "\"https://ns.adobe.com/acme/datatypes/address#/definitions/postal\""
-    );
+    assert_eq!(text, "\"https://ns.adobe.com/acme/datatypes/address#/definitions/postal\"");
     assert_eq!(
         missing_def.diagnostic.help.as_deref(),
         Some("its definitions, nearest first: `#/definitions/postalAddress`")
@@ -170,14 +132,7 @@ fn ref_cycles_and_recursive_types_are_reported_once_each() {
             .starts_with("`category.parent.parent` has the same definition as `category.parent`")
     );
     // The finite part of the recursive type is indexed.
-    assert!(
-        loaded
-            .index
-            .as_ref()
-            .unwrap()
-            .get("category.parent.name")
-            .is_some()
-    );
+    assert!(loaded.index.as_ref().unwrap().get("category.parent.name").is_some());
 }
 
 #[test]
@@ -186,27 +141,12 @@ fn xdm_type_contradictions_name_both_sides() {
     let found = spanned(&loaded, Code::XdmTypeMismatch);
     let texts: Vec<&str> = found.iter().map(|(_, t)| *t).collect();
     assert_eq!(texts, ["\"short\"", "\"date\"", "\"integer\""]);
-    assert!(
-        found[0]
-            .0
-            .diagnostic
-            .message
-            .contains("`maximum: 100000`, outside the `short` range -32768 to 32767")
-    );
+    assert!(found[0].0.diagnostic.message.contains("`maximum: 100000`, outside the `short` range -32768 to 32767"));
     // flowc falls back to what the JSON Schema keywords say.
     let index = loaded.index.as_ref().unwrap();
-    assert_eq!(
-        index.get("_acme.points").unwrap().xdm_type,
-        flowc_schema::XdmType::Int
-    );
-    assert_eq!(
-        index.get("_acme.joined").unwrap().xdm_type,
-        flowc_schema::XdmType::DateTime
-    );
-    assert_eq!(
-        index.get("_acme.visits").unwrap().xdm_type,
-        flowc_schema::XdmType::Long
-    );
+    assert_eq!(index.get("_acme.points").unwrap().xdm_type, flowc_schema::XdmType::Int);
+    assert_eq!(index.get("_acme.joined").unwrap().xdm_type, flowc_schema::XdmType::DateTime);
+    assert_eq!(index.get("_acme.visits").unwrap().xdm_type, flowc_schema::XdmType::Long);
 }
 
 #[test]
@@ -219,26 +159,15 @@ fn unknown_class_id_lists_nearest_ids() {
         e.diagnostic.help.as_deref(),
         Some("known `$id`s, nearest first: `https://ns.adobe.com/acme/classes/order`")
     );
-    assert!(
-        e.render_plain()
-            .starts_with("flowc: error[F205]: no schema in ")
-    );
+    assert!(e.render_plain().starts_with("flowc: error[F205]: no schema in "));
 }
 
 #[test]
 fn conflicting_definitions_keep_the_first() {
     let loaded = run("F209");
-    assert_eq!(
-        spanned(&loaded, Code::ConflictingField).len(),
-        1,
-        "{}",
-        render(&loaded)
-    );
+    assert_eq!(spanned(&loaded, Code::ConflictingField).len(), 1, "{}", render(&loaded));
     let index = loaded.index.as_ref().unwrap();
-    assert_eq!(
-        index.get("sku").unwrap().xdm_type,
-        flowc_schema::XdmType::String
-    );
+    assert_eq!(index.get("sku").unwrap().xdm_type, flowc_schema::XdmType::String);
     assert!(index.get("sku.code").is_none());
 }
 
@@ -247,24 +176,13 @@ fn warnings_leave_a_usable_index() {
     for code in ["F210", "F211", "F212", "F213", "F214"] {
         let loaded = run(code);
         assert!(!loaded.has_errors(), "{code}: {}", render(&loaded));
-        assert!(
-            loaded
-                .diagnostics
-                .iter()
-                .all(|d| d.severity() == Severity::Warning)
-        );
+        assert!(loaded.diagnostics.iter().all(|d| d.severity() == Severity::Warning));
         assert!(loaded.index.is_some());
     }
     // F210: the first branch of the `oneOf`, the first of the `type` list.
     let index = run("F210").index.unwrap();
-    assert_eq!(
-        index.get("principal").unwrap().xdm_type,
-        flowc_schema::XdmType::String
-    );
-    assert_eq!(
-        index.get("weight").unwrap().xdm_type,
-        flowc_schema::XdmType::Number
-    );
+    assert_eq!(index.get("principal").unwrap().xdm_type, flowc_schema::XdmType::String);
+    assert_eq!(index.get("weight").unwrap().xdm_type, flowc_schema::XdmType::Number);
     // F212: the file whose path sorts first wins (`current/` before `old/`).
     let index = run("F212").index.unwrap();
     assert!(index.get("total").is_some());

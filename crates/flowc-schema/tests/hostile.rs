@@ -30,11 +30,7 @@ fn self_reference_at_the_root_is_a_cycle() {
         r##"{"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"allOf": [{"$ref": "#/definitions/a"}]}}, "properties": {"x": {"$ref": "#/definitions/a"}}}"##,
     ] {
         let loaded = timed(|| load_registry_str("cycle.json", text));
-        assert!(
-            codes(&loaded).contains(&Code::RefCycle),
-            "{text}: {:?}",
-            codes(&loaded)
-        );
+        assert!(codes(&loaded).contains(&Code::RefCycle), "{text}: {:?}", codes(&loaded));
     }
 }
 
@@ -58,11 +54,7 @@ fn mutual_recursion_through_fields_is_reported() {
 
 #[test]
 fn json_nested_ten_thousand_deep() {
-    for (open, close) in [
-        ("{\"properties\":{\"a\":", "}}"),
-        ("[", "]"),
-        ("{\"a\":", "}"),
-    ] {
+    for (open, close) in [("{\"properties\":{\"a\":", "}}"), ("[", "]"), ("{\"a\":", "}")] {
         let text = format!("{}1{}", open.repeat(10_000), close.repeat(10_000));
         let loaded = timed(|| load_registry_str("deep.json", &text));
         assert_eq!(codes(&loaded), [Code::SchemaTooDeep]);
@@ -75,10 +67,14 @@ fn ref_chain_ten_thousand_deep() {
     // Flat JSON, but each definition's only field has the next definition's type.
     let mut defs = serde_json::Map::new();
     for i in 0..10_000 {
-        defs.insert(format!("d{i}"), json!({"type": "object", "properties": {"n": {"$ref": format!("#/definitions/d{}", i + 1)}}}));
+        defs.insert(
+            format!("d{i}"),
+            json!({"type": "object", "properties": {"n": {"$ref": format!("#/definitions/d{}", i + 1)}}}),
+        );
     }
     defs.insert("d10000".into(), json!({"type": "string"}));
-    let text = json!({"type": "object", "definitions": defs, "properties": {"root": {"$ref": "#/definitions/d0"}}}).to_string();
+    let text = json!({"type": "object", "definitions": defs, "properties": {"root": {"$ref": "#/definitions/d0"}}})
+        .to_string();
     let loaded = timed(|| load_registry_str("chain.json", &text));
     assert_eq!(codes(&loaded), [Code::SchemaTooDeep]);
     // What is above the limit is indexed.
@@ -89,15 +85,9 @@ fn ref_chain_ten_thousand_deep() {
 fn allof_chain_ten_thousand_deep() {
     let mut defs = serde_json::Map::new();
     for i in 0..10_000 {
-        defs.insert(
-            format!("d{i}"),
-            json!({"allOf": [{"$ref": format!("#/definitions/d{}", i + 1)}]}),
-        );
+        defs.insert(format!("d{i}"), json!({"allOf": [{"$ref": format!("#/definitions/d{}", i + 1)}]}));
     }
-    defs.insert(
-        "d10000".into(),
-        json!({"properties": {"x": {"type": "string"}}}),
-    );
+    defs.insert("d10000".into(), json!({"properties": {"x": {"type": "string"}}}));
     let text = json!({"definitions": defs, "allOf": [{"$ref": "#/definitions/d0"}]}).to_string();
     let loaded = timed(|| load_registry_str("allof.json", &text));
     assert_eq!(codes(&loaded), [Code::SchemaTooDeep]);
@@ -108,20 +98,13 @@ fn one_of_chain_ten_thousand_deep() {
     let mut defs = serde_json::Map::new();
     for i in 0..10_000 {
         let next = format!("#/definitions/d{}", i + 1);
-        defs.insert(
-            format!("d{i}"),
-            json!({"oneOf": [{"$ref": next}, {"type": "object"}]}),
-        );
+        defs.insert(format!("d{i}"), json!({"oneOf": [{"$ref": next}, {"type": "object"}]}));
     }
     defs.insert("d10000".into(), json!({"type": "string"}));
-    let text = json!({"type": "object", "definitions": defs, "properties": {"x": {"$ref": "#/definitions/d0"}}})
-        .to_string();
+    let text =
+        json!({"type": "object", "definitions": defs, "properties": {"x": {"$ref": "#/definitions/d0"}}}).to_string();
     let loaded = timed(|| load_registry_str("oneof.json", &text));
-    assert!(
-        codes(&loaded).contains(&Code::SchemaTooDeep),
-        "{:?}",
-        codes(&loaded)
-    );
+    assert!(codes(&loaded).contains(&Code::SchemaTooDeep), "{:?}", codes(&loaded));
 }
 
 #[test]
@@ -131,18 +114,10 @@ fn missing_ids() {
     let loaded = timed(|| load_registry_str("/nonexistent-dir/schema.json", text));
     assert_eq!(codes(&loaded), [Code::UnresolvedRef]);
     let help = loaded.diagnostics[0].diagnostic.help.as_deref().unwrap();
-    assert!(
-        help.starts_with("no schema file with an `$id` was loaded"),
-        "{help}"
-    );
+    assert!(help.starts_with("no schema file with an `$id` was loaded"), "{help}");
     // A class `$id` that is not in the folder.
-    let loaded = timed(|| {
-        load_source(
-            "../../fixtures/xdm",
-            "https://ns.adobe.com/xdm/context/nothing",
-            &[] as &[&str],
-        )
-    });
+    let loaded =
+        timed(|| load_source("../../fixtures/xdm", "https://ns.adobe.com/xdm/context/nothing", &[] as &[&str]));
     assert_eq!(codes(&loaded), [Code::UnknownSchemaId]);
     // A field group `$id` that is not in the folder, beside a good class.
     let loaded = timed(|| {
@@ -176,10 +151,7 @@ fn fifty_megabyte_schema() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&format!(
-            "\"field{i:08}\":{{\"type\":\"string\",\"description\":\"{}\"}}",
-            "x".repeat(200)
-        ));
+        text.push_str(&format!("\"field{i:08}\":{{\"type\":\"string\",\"description\":\"{}\"}}", "x".repeat(200)));
         i += 1;
     }
     text.push_str("}}");
@@ -192,10 +164,7 @@ fn fifty_megabyte_schema() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(codes(&loaded), [Code::SchemaTooLarge]);
     assert!(
-        loaded.diagnostics[0]
-            .diagnostic
-            .message
-            .contains("50.0 MiB"),
+        loaded.diagnostics[0].diagnostic.message.contains("50.0 MiB"),
         "{}",
         loaded.diagnostics[0].diagnostic.message
     );
@@ -212,7 +181,8 @@ fn exponential_fan_out_stops_at_the_field_budget() {
         );
     }
     defs.insert("d40".into(), json!({"type": "string"}));
-    let text = json!({"type": "object", "definitions": defs, "properties": {"t": {"$ref": "#/definitions/d0"}}}).to_string();
+    let text =
+        json!({"type": "object", "definitions": defs, "properties": {"t": {"$ref": "#/definitions/d0"}}}).to_string();
     let loaded = timed(|| load_registry_str("fan.json", &text));
     assert_eq!(codes(&loaded), [Code::SchemaTooLarge]);
 }
@@ -221,14 +191,14 @@ fn exponential_fan_out_stops_at_the_field_budget() {
 fn wide_allof_without_fields_stops_at_the_work_budget() {
     // A million `allOf` members that each add nothing new must not take a million steps
     // per field, for every field.
-    let members: Vec<Value> = (0..200_000)
-        .map(|i| json!({"title": format!("t{i}")}))
-        .collect();
+    let members: Vec<Value> = (0..200_000).map(|i| json!({"title": format!("t{i}")})).collect();
     let mut props = serde_json::Map::new();
     for i in 0..50 {
         props.insert(format!("f{i}"), json!({"$ref": "#/definitions/wide"}));
     }
-    let text = json!({"type": "object", "definitions": {"wide": {"type": "string", "allOf": members}}, "properties": props}).to_string();
+    let text =
+        json!({"type": "object", "definitions": {"wide": {"type": "string", "allOf": members}}, "properties": props})
+            .to_string();
     let loaded = timed(|| load_registry_str("wide.json", &text));
     assert_eq!(codes(&loaded), [Code::SchemaTooLarge]);
 }
@@ -259,10 +229,7 @@ fn wrong_kinds_everywhere_do_not_panic() {
         let loaded = timed(|| load_registry_str("odd.json", text));
         for d in &loaded.diagnostics {
             let s = d.diagnostic.primary_span();
-            assert!(
-                s.start <= s.end && s.end <= d.text.len(),
-                "{text}: span {s:?} out of range"
-            );
+            assert!(s.start <= s.end && s.end <= d.text.len(), "{text}: span {s:?} out of range");
             let _ = d.render_plain();
         }
     }
@@ -299,13 +266,10 @@ fn arb_schema() -> impl Strategy<Value = Value> {
                 0..4
             )
             .prop_map(|m| json!({"type": "object", "properties": m, "required": ["x", "p:z"]})),
-            inner
-                .clone()
-                .prop_map(|i| json!({"type": "array", "items": i})),
+            inner.clone().prop_map(|i| json!({"type": "array", "items": i})),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| json!({"allOf": v})),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| json!({"oneOf": v})),
-            (inner.clone(), inner.clone())
-                .prop_map(|(a, b)| json!({"definitions": {"a": a}, "properties": {"x": b}})),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"definitions": {"a": a}, "properties": {"x": b}})),
             inner.prop_map(|i| json!({"additionalProperties": i, "type": "object"})),
         ]
     })

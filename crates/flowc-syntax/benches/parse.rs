@@ -14,7 +14,9 @@ fn flow_file(entries: usize) -> String {
         let line = match i % 4 {
             0 => format!("  _acme.field{i}.value = column_{i}\n"),
             1 => format!("  _acme.field{i}.name = lower(trim(concat(first_{i}, \" \", last_{i})))\n"),
-            2 => format!("  productListItems[*].field{i} = iif(price_{i} > 10 && qty_{i} != null, \"big\", \"small\") # note\n"),
+            2 => format!(
+                "  productListItems[*].field{i} = iif(price_{i} > 10 && qty_{i} != null, \"big\", \"small\") # note\n"
+            ),
             _ => format!("  @identity(namespace = \"Email\")\n  _acme.email{i} = ${{Email Address {i}}}\n"),
         };
         src.push_str(&line);

@@ -269,7 +269,10 @@ pub struct Segment {
 #[serde(rename_all = "lowercase")]
 pub enum SegmentKind {
     /// `quoted` is true for `${...}`.
-    Field { name: String, quoted: bool },
+    Field {
+        name: String,
+        quoted: bool,
+    },
     Index(u64),
     /// `[*]`
     Each,
@@ -290,13 +293,37 @@ pub enum ExprKind {
     Null,
     Array(Vec<Expr>),
     Path(Path),
-    Call { name: Spanned<String>, args: Vec<Expr> },
-    Method { receiver: Box<Expr>, name: Spanned<String>, args: Vec<Expr> },
-    Member { object: Box<Expr>, name: Spanned<String> },
-    Index { object: Box<Expr>, index: Box<Expr> },
-    Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
-    Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
-    Ternary { condition: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Call {
+        name: Spanned<String>,
+        args: Vec<Expr>,
+    },
+    Method {
+        receiver: Box<Expr>,
+        name: Spanned<String>,
+        args: Vec<Expr>,
+    },
+    Member {
+        object: Box<Expr>,
+        name: Spanned<String>,
+    },
+    Index {
+        object: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Unary {
+        op: Spanned<UnaryOp>,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: Spanned<BinaryOp>,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Ternary {
+        condition: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `(inner)`: kept so spans and rewrites stay faithful to the source.
     Paren(Box<Expr>),
 }

@@ -4,8 +4,8 @@
 //! blank lines inside blocks kept (runs collapse to one), every comment kept where it was.
 //! Expressions are printed exactly as written: they are what the request body carries.
 
-use crate::ast::*;
 use crate::Parsed;
+use crate::ast::*;
 use flowc_diag::Span;
 
 const INDENT: &str = "  ";
@@ -211,7 +211,11 @@ impl<'a> Printer<'a> {
     fn column_body(&mut self, columns: &[Column], depth: usize, span: Span) {
         let close = span.end - 1;
         if columns.is_empty() && !self.has_comment_in(span) {
-            self.out.push_str(if self.out.ends_with(INDENT) || self.out.ends_with('\n') { "columns {}" } else { " {}" });
+            self.out.push_str(if self.out.ends_with(INDENT) || self.out.ends_with('\n') {
+                "columns {}"
+            } else {
+                " {}"
+            });
             self.end_line(span.end);
             return;
         }

@@ -49,18 +49,12 @@ fn comment(input: &str) -> Res<'_, &str> {
 }
 
 fn number(input: &str) -> Res<'_, &str> {
-    recognize((
-        digit1,
-        opt((char('.'), digit1)),
-        opt((one_of("eE"), opt(one_of("+-")), digit1)),
-    ))
-    .parse(input)
+    recognize((digit1, opt((char('.'), digit1)), opt((one_of("eE"), opt(one_of("+-")), digit1)))).parse(input)
 }
 
 /// A tenant placeholder inside a name: `_{TENANT_ID}`.
 fn tenant_placeholder(input: &str) -> Res<'_, &str> {
-    recognize((char('{'), take_while1(|c: char| c.is_ascii_uppercase() || c == '_'), char('}')))
-        .parse(input)
+    recognize((char('{'), take_while1(|c: char| c.is_ascii_uppercase() || c == '_'), char('}'))).parse(input)
 }
 
 /// An identifier with `\x` escapes (`street\.name`) and tenant placeholders after `_`.

@@ -50,8 +50,7 @@ pub fn parse(src: &str) -> Parsed {
     }
     let mut diagnostics = Vec::new();
     let mut tokens = lexer::lex(src, &mut diagnostics);
-    let comments: Vec<Span> =
-        tokens.iter().filter(|t| t.kind == lexer::TokenKind::Comment).map(|t| t.span).collect();
+    let comments: Vec<Span> = tokens.iter().filter(|t| t.kind == lexer::TokenKind::Comment).map(|t| t.span).collect();
     let directives = suppress::directives(src, &tokens, &mut diagnostics);
     tokens.retain(|t| t.kind != lexer::TokenKind::Comment);
     let mut parser = parser::Parser::new(src, tokens, diagnostics);

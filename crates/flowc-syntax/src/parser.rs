@@ -227,11 +227,7 @@ impl<'s> Parser<'s> {
 
     /// The end of the last non-newline token before token `index`.
     fn line_end_before(&self, index: usize) -> Span {
-        let end = self.tokens[..index]
-            .iter()
-            .rev()
-            .find(|t| t.kind != TokenKind::Newline)
-            .map_or(0, |t| t.span.end);
+        let end = self.tokens[..index].iter().rev().find(|t| t.kind != TokenKind::Newline).map_or(0, |t| t.span.end);
         Span::empty(end)
     }
 
@@ -259,7 +255,9 @@ impl<'s> Parser<'s> {
             self.skip_newlines();
             let Some(t) = self.peek_raw() else { break };
             let text = self.text(t);
-            if t.kind == TokenKind::Ident && let Some(kind) = BlockKind::from_keyword(text) {
+            if t.kind == TokenKind::Ident
+                && let Some(kind) = BlockKind::from_keyword(text)
+            {
                 if let Some(block) = self.block(kind) {
                     if let Some(first) = file.blocks.iter().find(|b| b.kind == kind) {
                         let first = first.keyword;
@@ -303,7 +301,9 @@ impl<'s> Parser<'s> {
             self.report(
                 Diagnostic::new(Code::EmptyFile, span, "the file holds no block")
                     .with_label("nothing to read here")
-                    .with_help("a flow file has at least a `mapping { ... }` block; run `flowc example` for a complete one"),
+                    .with_help(
+                        "a flow file has at least a `mapping { ... }` block; run `flowc example` for a complete one",
+                    ),
             );
         }
         file
@@ -461,22 +461,17 @@ impl<'s> Parser<'s> {
                 if words.contains(&s.as_str()) {
                     true
                 } else {
-                    let mut d = Diagnostic::new(
-                        Code::InvalidValue,
-                        value.span,
-                        format!("`{}` cannot be `{s}`", key.value),
-                    )
-                    .with_label("not one of the accepted values")
-                    .with_note(format!("`{}` is one of {}", key.value, list(words)));
+                    let mut d =
+                        Diagnostic::new(Code::InvalidValue, value.span, format!("`{}` cannot be `{s}`", key.value))
+                            .with_label("not one of the accepted values")
+                            .with_note(format!("`{}` is one of {}", key.value, list(words)));
                     if let Some(near) = nearest(s, words.iter().copied()) {
                         d = d.with_help(format!("did you mean `{near}`?"));
                     }
                     return Err(self.report(d));
                 }
             }
-            (Shape::TextList, ValueKind::Array(items)) => {
-                items.iter().all(|i| matches!(i.kind, ValueKind::String(_)))
-            }
+            (Shape::TextList, ValueKind::Array(items)) => items.iter().all(|i| matches!(i.kind, ValueKind::String(_))),
             _ => false,
         };
         if ok {
@@ -702,7 +697,8 @@ impl<'s> Parser<'s> {
     }
 
     fn column(&mut self) -> PResult<Column> {
-        let Some(t) = self.peek().filter(|t| matches!(t.kind, TokenKind::Ident | TokenKind::String | TokenKind::QuotedName))
+        let Some(t) =
+            self.peek().filter(|t| matches!(t.kind, TokenKind::Ident | TokenKind::String | TokenKind::QuotedName))
         else {
             return Err(self.expected("a column name"));
         };
@@ -809,9 +805,7 @@ impl<'s> Parser<'s> {
 
     fn attribute_arg(&mut self) -> PResult<AttributeArg> {
         let is_key = self.peek().is_some_and(|t| t.kind == TokenKind::Ident)
-            && self.peek_nth(1).is_some_and(|n| {
-                matches!(self.text(n), "=" | "," | ")") && n.kind == TokenKind::Punct
-            });
+            && self.peek_nth(1).is_some_and(|n| matches!(self.text(n), "=" | "," | ")") && n.kind == TokenKind::Punct);
         if !is_key {
             let value = self.value()?;
             return Ok(AttributeArg { key: None, span: value.span, value: Some(value) });
@@ -916,9 +910,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 return Err(self.expected("a field name after `.`"));
             };
-            if stop_before_call
-                && self.peek_nth(2).is_some_and(|n| n.kind == TokenKind::Punct && self.text(n) == "(")
-            {
+            if stop_before_call && self.peek_nth(2).is_some_and(|n| n.kind == TokenKind::Punct && self.text(n) == "(") {
                 return Ok(false);
             }
             self.pos += 2;
@@ -977,7 +969,11 @@ impl<'s> Parser<'s> {
         let otherwise = self.expr()?;
         let span = condition.span.to(otherwise.span);
         Ok(Expr {
-            kind: ExprKind::Ternary { condition: Box::new(condition), then: Box::new(then), otherwise: Box::new(otherwise) },
+            kind: ExprKind::Ternary {
+                condition: Box::new(condition),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            },
             span,
         })
     }
@@ -1097,9 +1093,7 @@ impl<'s> Parser<'s> {
             TokenKind::Ident if text == "true" => ExprKind::Bool(true),
             TokenKind::Ident if text == "false" => ExprKind::Bool(false),
             TokenKind::Ident if text == "null" => ExprKind::Null,
-            TokenKind::Ident
-                if self.peek_nth(1).is_some_and(|n| n.kind == TokenKind::Punct && self.text(n) == "(") =>
-            {
+            TokenKind::Ident if self.peek_nth(1).is_some_and(|n| n.kind == TokenKind::Punct && self.text(n) == "(") => {
                 self.bump();
                 let name = Spanned { value: text.to_owned(), span: t.span };
                 let (args, close) = self.args()?;

@@ -79,11 +79,8 @@ pub(crate) fn directives(src: &str, tokens: &[Token], diagnostics: &mut Vec<Diag
             continue;
         }
         let line_start = src[..t.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let trails_code = tokens[..i]
-            .iter()
-            .rev()
-            .take_while(|p| p.kind != TokenKind::Newline)
-            .any(|p| p.kind != TokenKind::Comment);
+        let trails_code =
+            tokens[..i].iter().rev().take_while(|p| p.kind != TokenKind::Newline).any(|p| p.kind != TokenKind::Comment);
         out.push(Directive {
             codes,
             reason: reason.to_owned(),

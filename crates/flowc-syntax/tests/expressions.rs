@@ -62,7 +62,9 @@ fn method_calls_chain_on_calls_and_literals() {
     assert_eq!(args.len(), 1);
     assert!(matches!(receiver.kind, ExprKind::Call { ref name, .. } if name.value == "str_to_object"));
     let e = entry(r#""string1".equalsIgnoreCase("STRING1")"#);
-    assert!(matches!(e.expr.kind, ExprKind::Method { ref receiver, .. } if matches!(receiver.kind, ExprKind::String(ref s) if s == "string1")));
+    assert!(
+        matches!(e.expr.kind, ExprKind::Method { ref receiver, .. } if matches!(receiver.kind, ExprKind::String(ref s) if s == "string1"))
+    );
 }
 
 #[test]

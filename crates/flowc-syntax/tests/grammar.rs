@@ -29,7 +29,11 @@ fn every_production_has_an_example_that_parses() {
     for (name, example) in productions {
         let example = example.unwrap_or_else(|| panic!("production `{name}` has no example"));
         let parsed = flowc_syntax::parse(&example);
-        assert!(parsed.diagnostics.is_empty(), "the example of `{name}` does not parse:\n{example}\n{:#?}", parsed.diagnostics);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "the example of `{name}` does not parse:\n{example}\n{:#?}",
+            parsed.diagnostics
+        );
     }
 }
 
