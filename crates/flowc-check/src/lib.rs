@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod config;
 mod mapping;
+mod path_trie;
 pub mod patterns;
 pub mod source;
 mod typing;

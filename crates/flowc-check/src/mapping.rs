@@ -4,13 +4,14 @@
 //! identities).
 
 use crate::catalog::{Catalog, Type};
+use crate::path_trie::PathTrie;
 use crate::patterns;
 use crate::source::SourceModel;
 use crate::typing::{Typed, Typer};
 use flowc_diag::{Code, Diagnostic, Severity, Span};
 use flowc_schema::{Field, SchemaIndex, XdmType};
 use flowc_syntax::ast::{Block, Entry, Expr, ExprKind, SegmentKind, UnaryOp, ValueKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Data Prep refuses calculated fields longer than this.
 pub const MAX_EXPRESSION_CHARS: usize = 4096;
@@ -161,7 +162,9 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
     // Objects, arrays and maps take values of their own kind.
     if !target.is_scalar() {
         let fits = match target {
-            XdmType::Object => matches!(typed.ty, Type::Object | Type::Map | Type::Any | Type::Null),
+            XdmType::Object => {
+                matches!(typed.ty, Type::Object | Type::Map | Type::Any | Type::Null)
+            }
             XdmType::Map => matches!(typed.ty, Type::Map | Type::Object | Type::Any | Type::Null),
             _ => matches!(typed.ty, Type::Array(_) | Type::Any | Type::Null),
         };
@@ -177,7 +180,9 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
                 XdmType::Array => {
                     format!("map the elements: `{dest}[*].field = source[*].field`, or give an array (`to_array(...)`)")
                 }
-                XdmType::Map => format!("give a map (`to_map(...)`), or map one key: `{dest}.KEY...`"),
+                XdmType::Map => {
+                    format!("give a map (`to_map(...)`), or map one key: `{dest}.KEY...`")
+                }
                 _ => "give a value of that kind".into(),
             };
             diagnostics.push(
@@ -441,31 +446,27 @@ fn duplicates_and_parents(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>
             first.insert(c.destination.as_str(), c);
         }
     }
-    // A parent and one of its children: walk each destination's ancestors.
+    // A parent and one of its children: the nearest mapped ancestor of each destination.
+    let mut tree = PathTrie::default();
+    for (path, c) in &first {
+        tree.insert(path, *c);
+    }
     for c in checked {
-        let path = c.destination.as_str();
-        for (i, ch) in path.char_indices().rev() {
-            if (ch == '.' || ch == '[')
-                && i > 0
-                && !path[..i].ends_with('\\')
-                && let Some(parent) = first.get(&path[..i])
-            {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::ParentAndChild,
-                        c.entry.destination.span,
-                        format!(
-                            "`{}` is mapped, and so is its parent `{}`",
-                            c.entry.destination.display(),
-                            parent.entry.destination.display()
-                        ),
-                    )
-                    .with_label("child")
-                    .with_secondary(parent.entry.destination.span, "parent mapped here")
-                    .with_help("map either the whole object or its fields, not both"),
-                );
-                break;
-            }
+        if let Some(parent) = tree.nearest_ancestor(&c.destination) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ParentAndChild,
+                    c.entry.destination.span,
+                    format!(
+                        "`{}` is mapped, and so is its parent `{}`",
+                        c.entry.destination.display(),
+                        parent.entry.destination.display()
+                    ),
+                )
+                .with_label("child")
+                .with_secondary(parent.entry.destination.span, "parent mapped here")
+                .with_help("map either the whole object or its fields, not both"),
+            );
         }
     }
 }
@@ -473,7 +474,9 @@ fn duplicates_and_parents(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>
 fn identities(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>) {
     let mut primary: Option<Span> = None;
     for c in checked {
-        let Some(identity) = c.entry.attribute("identity") else { continue };
+        let Some(identity) = c.entry.attribute("identity") else {
+            continue;
+        };
         if identity.arg("namespace").is_none() {
             diagnostics.push(
                 Diagnostic::new(
@@ -524,17 +527,16 @@ fn identities(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>) {
 /// Required fields: those of the schema's root, and those of every object or array item
 /// that the mapping writes into.
 fn required(index: &SchemaIndex, block: &Block, checked: &[Checked], diagnostics: &mut Vec<Diagnostic>) {
-    let mapped: Vec<&str> = checked.iter().filter_map(|c| c.field.map(|f| f.path.as_str())).collect();
-    let written = |path: &str| {
-        mapped.iter().any(|m| {
-            *m == path
-                || m.strip_prefix(path).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-                || path.strip_prefix(*m).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-        })
-    };
+    let mut mapped = PathTrie::default();
+    for field in checked.iter().filter_map(|c| c.field) {
+        mapped.insert(field.path.as_str(), ());
+    }
+    // Written: mapped itself, below a mapped object, or holding a mapped field.
+    let written = |path: &str| mapped.has_self_or_descendant(path) || mapped.nearest_ancestor(path).is_some();
     // Parents to check: the root, then every ancestor object of a mapped field, each once,
     // reported at the first entry that writes into it.
     let mut parents: Vec<(String, Span)> = vec![(String::new(), block.keyword)];
+    let mut listed: HashSet<&str> = HashSet::new();
     for c in checked {
         let Some(field) = c.field else { continue };
         let mut at = index.parent(field);
@@ -543,14 +545,16 @@ fn required(index: &SchemaIndex, block: &Block, checked: &[Checked], diagnostics
                 break;
             }
             // An array's required fields are its items': the item (`x[*]`) stands for both.
-            if p.xdm_type != XdmType::Array && !parents.iter().any(|(path, _)| *path == p.path) {
+            if p.xdm_type != XdmType::Array && listed.insert(p.path.as_str()) {
                 parents.push((p.path.clone(), c.entry.destination.span));
             }
             at = index.parent(p);
         }
     }
     for (parent, span) in parents {
-        let Some(children) = index.required_children(&parent) else { continue };
+        let Some(children) = index.required_children(&parent) else {
+            continue;
+        };
         for child in children {
             if written(&child.path) {
                 continue;

@@ -21,10 +21,7 @@ pub struct PathTrie<'p, T> {
 
 impl<'p, T> Default for PathTrie<'p, T> {
     fn default() -> Self {
-        PathTrie {
-            edges: HashMap::new(),
-            values: vec![None],
-        }
+        PathTrie { edges: HashMap::new(), values: vec![None] }
     }
 }
 
@@ -77,13 +74,11 @@ impl<'p, T> PathTrie<'p, T> {
 /// `a.b[*].c` → `a`, `.b`, `[*]`, `.c`.
 fn segments(path: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    boundaries(path)
-        .chain(std::iter::once(path.len()))
-        .map(move |end| {
-            let segment = &path[start..end];
-            start = end;
-            segment
-        })
+    boundaries(path).chain(std::iter::once(path.len())).map(move |end| {
+        let segment = &path[start..end];
+        start = end;
+        segment
+    })
 }
 
 #[cfg(test)]

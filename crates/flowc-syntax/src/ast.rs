@@ -282,6 +282,37 @@ pub enum SegmentKind {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    /// Nodes on the longest path from here to a leaf (a leaf is 1). The parser refuses
+    /// trees higher than [`crate::MAX_EXPR_HEIGHT`], so every later pass may recurse.
+    #[serde(skip)]
+    pub height: u32,
+}
+
+impl Expr {
+    /// A node over already-built children; its height follows from theirs.
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let height = 1 + kind.children().map(|c| c.height).max().unwrap_or(0);
+        Expr { kind, span, height }
+    }
+}
+
+impl ExprKind {
+    /// The direct sub-expressions, in source order.
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
+        let (boxed, listed): ([Option<&Expr>; 3], &[Expr]) = match self {
+            ExprKind::String(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Path(_) => {
+                ([None, None, None], &[])
+            }
+            ExprKind::Array(items) | ExprKind::Call { args: items, .. } => ([None, None, None], items),
+            ExprKind::Method { receiver, args, .. } => ([Some(receiver), None, None], args),
+            ExprKind::Member { object, .. } | ExprKind::Paren(object) => ([Some(object), None, None], &[]),
+            ExprKind::Index { object, index } => ([Some(object), Some(index), None], &[]),
+            ExprKind::Unary { operand, .. } => ([Some(operand), None, None], &[]),
+            ExprKind::Binary { lhs, rhs, .. } => ([Some(lhs), Some(rhs), None], &[]),
+            ExprKind::Ternary { condition, then, otherwise } => ([Some(condition), Some(then), Some(otherwise)], &[]),
+        };
+        boxed.into_iter().flatten().chain(listed)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -154,15 +154,18 @@ pub fn lex(src: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
             c => match punct(input) {
                 Ok((_, t)) => (TokenKind::Punct, t.len()),
                 Err(_) => {
-                    let len = c.len_utf8();
+                    // A run of the same character is one mistake (a file of NUL bytes is
+                    // one diagnostic, not one per byte).
+                    let run = input.chars().take_while(|&r| r == c).count();
+                    let len = run * c.len_utf8();
+                    let message = match run {
+                        1 => format!("unexpected character {c:?}"),
+                        n => format!("unexpected character {c:?}, {n} times"),
+                    };
                     diagnostics.push(
-                        Diagnostic::new(
-                            Code::UnexpectedToken,
-                            Span::new(start, start + len),
-                            format!("unexpected character {c:?}"),
-                        )
-                        .with_label("not part of the flowc language")
-                        .with_help("text outside a string or a `${...}` name must be names, numbers and operators"),
+                        Diagnostic::new(Code::UnexpectedToken, Span::new(start, start + len), message)
+                            .with_label("not part of the flowc language")
+                            .with_help("text outside a string or a `${...}` name must be names, numbers and operators"),
                     );
                     (TokenKind::Error, len)
                 }

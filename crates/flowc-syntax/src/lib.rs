@@ -16,7 +16,7 @@ mod suppress;
 
 pub use format::format;
 pub use lexer::{unescape_name, unescape_string};
-pub use parser::{MAX_ERRORS, MAX_NESTING};
+pub use parser::{MAX_ERRORS, MAX_EXPR_HEIGHT, MAX_NESTING, MAX_PATH_SEGMENTS};
 
 use flowc_diag::{Code, Diagnostic, Span};
 

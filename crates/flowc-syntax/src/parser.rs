@@ -10,6 +10,11 @@ use flowc_diag::{Code, Diagnostic, Span};
 
 /// Deepest nesting of brackets, unary operators or column objects accepted.
 pub const MAX_NESTING: usize = 128;
+/// Highest expression tree accepted: operators, calls, members and brackets counted along
+/// the longest path from the whole expression to a leaf.
+pub const MAX_EXPR_HEIGHT: usize = 256;
+/// Most segments (`.name`, `[*]`, `[n]`) in one path.
+pub const MAX_PATH_SEGMENTS: usize = 256;
 /// Syntax errors reported per file before giving up on the rest.
 pub const MAX_ERRORS: usize = 100;
 
@@ -904,6 +909,18 @@ impl<'s> Parser<'s> {
     /// Extends `path` by one `.name`, `[*]` or `[n]`; false when the next token is none of
     /// them. With `stop_before_call`, `.name(` is left for a method call.
     fn path_step(&mut self, path: &mut Path, stop_before_call: bool) -> PResult<bool> {
+        if path.segments.len() >= MAX_PATH_SEGMENTS && (self.is_punct(".") || self.is_punct("[")) {
+            let at = self.peek().map_or(path.span, |t| t.span);
+            return Err(self.report(
+                Diagnostic::new(
+                    Code::NestingTooDeep,
+                    at,
+                    format!("the path has more than {MAX_PATH_SEGMENTS} segments"),
+                )
+                .with_label("the limit is reached here")
+                .with_help("XDM fields are never nested this deep: check the path for a repeated or pasted part"),
+            ));
+        }
         if self.is_punct(".") {
             let name = self.peek_nth(1).filter(|n| matches!(n.kind, TokenKind::Ident | TokenKind::QuotedName));
             let Some(name) = name else {
@@ -968,14 +985,11 @@ impl<'s> Parser<'s> {
         }
         let otherwise = self.expr()?;
         let span = condition.span.to(otherwise.span);
-        Ok(Expr {
-            kind: ExprKind::Ternary {
-                condition: Box::new(condition),
-                then: Box::new(then),
-                otherwise: Box::new(otherwise),
-            },
+        self.node(
+            ExprKind::Ternary { condition: Box::new(condition), then: Box::new(then), otherwise: Box::new(otherwise) },
             span,
-        })
+            span,
+        )
     }
 
     fn peek_binary(&mut self) -> Option<(BinaryOp, Span)> {
@@ -1002,10 +1016,11 @@ impl<'s> Parser<'s> {
             }
             let rhs = self.binary(prec + 1)?;
             let whole = lhs.span.to(rhs.span);
-            lhs = Expr {
-                kind: ExprKind::Binary { op: Spanned { value: op, span }, lhs: Box::new(lhs), rhs: Box::new(rhs) },
-                span: whole,
-            };
+            lhs = self.node(
+                ExprKind::Binary { op: Spanned { value: op, span }, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                whole,
+                span,
+            )?;
         }
         Ok(lhs)
     }
@@ -1027,7 +1042,7 @@ impl<'s> Parser<'s> {
         self.leave();
         let operand = operand?;
         let span = t.span.to(operand.span);
-        Ok(Expr { kind: ExprKind::Unary { op: Spanned { value: op, span: t.span }, operand: Box::new(operand) }, span })
+        self.node(ExprKind::Unary { op: Spanned { value: op, span: t.span }, operand: Box::new(operand) }, span, t.span)
     }
 
     fn args(&mut self) -> PResult<(Vec<Expr>, Span)> {
@@ -1057,10 +1072,12 @@ impl<'s> Parser<'s> {
                 if self.is_punct("(") {
                     let (args, close) = self.args()?;
                     let span = expr.span.to(close);
-                    expr = Expr { kind: ExprKind::Method { receiver: Box::new(expr), name, args }, span };
+                    let at = name.span;
+                    expr = self.node(ExprKind::Method { receiver: Box::new(expr), name, args }, span, at)?;
                 } else {
                     let span = expr.span.to(name.span);
-                    expr = Expr { kind: ExprKind::Member { object: Box::new(expr), name }, span };
+                    let at = name.span;
+                    expr = self.node(ExprKind::Member { object: Box::new(expr), name }, span, at)?;
                 }
                 continue;
             }
@@ -1075,7 +1092,7 @@ impl<'s> Parser<'s> {
                     return Err(self.unclosed(open, "]"));
                 };
                 let span = expr.span.to(close);
-                expr = Expr { kind: ExprKind::Index { object: Box::new(expr), index: Box::new(index) }, span };
+                expr = self.node(ExprKind::Index { object: Box::new(expr), index: Box::new(index) }, span, open)?;
                 continue;
             }
             return Ok(expr);
@@ -1097,7 +1114,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let name = Spanned { value: text.to_owned(), span: t.span };
                 let (args, close) = self.args()?;
-                return Ok(Expr { kind: ExprKind::Call { name, args }, span: t.span.to(close) });
+                return self.node(ExprKind::Call { name, args }, t.span.to(close), t.span);
             }
             TokenKind::Ident | TokenKind::QuotedName => ExprKind::Path(self.path_start(t)),
             TokenKind::Punct if text == "(" => {
@@ -1110,7 +1127,7 @@ impl<'s> Parser<'s> {
                 let Some(close) = close else {
                     return Err(self.unclosed(t.span, ")"));
                 };
-                return Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span: t.span.to(close) });
+                return self.node(ExprKind::Paren(Box::new(inner)), t.span.to(close), t.span);
             }
             TokenKind::Punct if text == "[" => {
                 self.bump();
@@ -1120,7 +1137,7 @@ impl<'s> Parser<'s> {
                 self.brackets -= 1;
                 self.leave();
                 let (items, close) = result?;
-                return Ok(Expr { kind: ExprKind::Array(items), span: t.span.to(close) });
+                return self.node(ExprKind::Array(items), t.span.to(close), t.span);
             }
             TokenKind::Punct if matches!(text, ")" | "]") => {
                 return Err(self.report(
@@ -1135,6 +1152,27 @@ impl<'s> Parser<'s> {
             _ => return Err(self.expected("an expression")),
         };
         self.bump();
-        Ok(Expr { kind, span: t.span })
+        Ok(Expr::new(kind, t.span))
+    }
+
+    /// Builds a node, refusing a tree higher than [`MAX_EXPR_HEIGHT`] (reported at `at`, the
+    /// operator or name that made it too high): later passes recurse over expressions, and
+    /// a left-deep chain (`a + a + …`, `x.f().f()…`) needs no brackets to get deep.
+    fn node(&mut self, kind: ExprKind, span: Span, at: Span) -> PResult<Expr> {
+        let expr = Expr::new(kind, span);
+        if expr.height as usize > MAX_EXPR_HEIGHT {
+            return Err(self.report(
+                Diagnostic::new(
+                    Code::NestingTooDeep,
+                    at,
+                    format!("the expression is more than {MAX_EXPR_HEIGHT} operations deep"),
+                )
+                .with_label("the limit is reached here")
+                .with_help(
+                    "split the chain into several mappings, or use a function that takes a list (`concat(a, b, c)`)",
+                ),
+            ));
+        }
+        Ok(expr)
     }
 }
