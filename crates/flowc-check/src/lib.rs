@@ -16,7 +16,7 @@ mod typing;
 pub use mapping::MAX_EXPRESSION_CHARS;
 
 /// Diagnostics reported per file; past this the rest is counted, not shown.
-pub const MAX_DIAGNOSTICS: usize = 500;
+pub const MAX_DIAGNOSTICS: usize = flowc_diag::MAX_PER_FILE;
 pub use typing::RESERVED;
 
 use catalog::Catalog;
@@ -388,13 +388,6 @@ pub fn check_source_with(
     if let (Some(config), Some(path)) = (&settings.config, path) {
         config.apply(path, &mut outcome.diagnostics);
     }
-    flowc_diag::sort(&mut outcome.diagnostics);
-    if outcome.diagnostics.len() > MAX_DIAGNOSTICS {
-        let more = outcome.diagnostics.len() - MAX_DIAGNOSTICS;
-        outcome.diagnostics.truncate(MAX_DIAGNOSTICS);
-        if let Some(last) = outcome.diagnostics.last_mut() {
-            last.notes.push(format!("{more} more diagnostics of this file are not shown"));
-        }
-    }
+    flowc_diag::sort_and_cap(&mut outcome.diagnostics);
     (text, outcome)
 }
