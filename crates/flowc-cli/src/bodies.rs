@@ -108,7 +108,7 @@ fn reports(
             }
             flowc_diag::sort(&mut diagnostics);
             diagnostics.dedup();
-            FileReport { name: input.name.clone(), text: df.texts[i].clone(), diagnostics }
+            FileReport::new(input.name.clone(), df.texts[i].clone(), diagnostics)
         })
         .collect()
 }

@@ -3,6 +3,7 @@
 
 pub mod bodies;
 pub mod inputs;
+mod long_lines;
 pub mod render;
 pub mod sarif;
 
@@ -134,11 +135,7 @@ impl Configs {
                     let settings = match Config::load(&path) {
                         Ok(config) => Settings::new(Some(Arc::new(config))),
                         Err(e) => {
-                            self.broken.push(FileReport {
-                                name: e.path.display().to_string(),
-                                text: e.text,
-                                diagnostics: e.diagnostics,
-                            });
+                            self.broken.push(FileReport::new(e.path.display().to_string(), e.text, e.diagnostics));
                             Settings::default()
                         }
                     };
@@ -162,7 +159,7 @@ pub fn check_all(checker: &Checker, sources: &[Source]) -> Vec<FileReport> {
             let flow_checks = |file: &File, src: &str| checker.flow_checks(file, src, &s.dir, &s.settings);
             let (text, outcome) =
                 flowc_check::check_source_with(&checker.session, &s.bytes, path, &s.dir, &s.settings, &flow_checks);
-            (FileReport { name: s.name.clone(), text, diagnostics: outcome.diagnostics }, outcome.external)
+            (FileReport::new(s.name.clone(), text, outcome.diagnostics), outcome.external)
         })
         .collect();
     let mut external: BTreeMap<String, FileReport> = BTreeMap::new();
@@ -179,10 +176,11 @@ pub fn check_all(checker: &Checker, sources: &[Source]) -> Vec<FileReport> {
             entry.diagnostics.push(e.diagnostic);
         }
     }
-    for mut report in external.into_values() {
-        flowc_diag::sort(&mut report.diagnostics);
-        report.diagnostics.dedup();
-        reports.push(report);
+    for report in external.into_values() {
+        let mut diagnostics = report.diagnostics;
+        flowc_diag::sort(&mut diagnostics);
+        diagnostics.dedup();
+        reports.push(FileReport::new(report.name, report.text, diagnostics));
     }
     reports
 }

@@ -1,6 +1,7 @@
 //! Turning diagnostics into text: miette's graphical reports for people, one line per
 //! finding (`short`), GitHub workflow annotations, and the versioned JSON contract.
 
+use crate::long_lines::{LongLines, Shown};
 use flowc_diag::{Diagnostic, LineIndex, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
@@ -17,6 +18,13 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A report with its diagnostics sorted and capped at [`flowc_diag::MAX_PER_FILE`]:
+    /// every command builds its reports here, so the cap is the same everywhere.
+    pub fn new(name: String, text: String, mut diagnostics: Vec<Diagnostic>) -> FileReport {
+        flowc_diag::sort_and_cap(&mut diagnostics);
+        FileReport { name, text, diagnostics }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
@@ -24,7 +32,9 @@ impl FileReport {
 
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: Box<dyn miette::SourceCode + 'a>,
+    /// Label spans as the source shows them.
+    labels: Vec<(usize, usize)>,
     help: Option<String>,
 }
 
@@ -60,14 +70,11 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        Some(&*self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let len = self.source.inner().len();
-        Some(Box::new(self.diagnostic.labels.iter().map(move |l| {
-            let start = l.span.start.min(len);
-            let end = l.span.end.clamp(start, len);
+        Some(Box::new(self.diagnostic.labels.iter().zip(&self.labels).map(|(l, &(start, end))| {
             let text = (!l.message.is_empty()).then(|| l.message.clone());
             if l.primary {
                 LabeledSpan::new_primary_with_span(text, start..end)
@@ -90,8 +97,23 @@ pub fn human(report: &FileReport, style: Style, out: &mut String) {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
     // One shared copy of the text for all of a file's diagnostics.
     let text: Arc<str> = Arc::from(report.text.as_str());
+    let long_lines = LongLines::of(&report.text);
     for d in &report.diagnostics {
-        let r = Report { diagnostic: d, source: NamedSource::new(&report.name, text.clone()), help: d.help.clone() };
+        let len = text.len();
+        let spans: Vec<_> =
+            d.labels.iter().map(|l| l.span.start.min(len)..l.span.end.clamp(l.span.start.min(len), len)).collect();
+        let (source, labels): (Box<dyn miette::SourceCode>, _) = match &long_lines {
+            None => (
+                Box::new(NamedSource::new(&report.name, text.clone())),
+                spans.iter().map(|s| (s.start, s.end)).collect(),
+            ),
+            Some(lines) => {
+                let view = lines.view(&report.text, &spans);
+                let labels = spans.iter().map(|s| (view.to_view(s.start), view.to_view(s.end))).collect();
+                (Box::new(Shown { name: &report.name, view, original: &report.text }), labels)
+            }
+        };
+        let r = Report { diagnostic: d, source, labels, help: d.help.clone() };
         if handler.render_report(out, &r).is_err() {
             out.push_str(&format!("{}: {}[{}] {}\n", report.name, d.severity.as_str(), d.code, d.message));
         }

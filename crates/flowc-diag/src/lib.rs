@@ -162,3 +162,20 @@ impl Diagnostic {
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| (a.primary_span(), a.code, &a.message).cmp(&(b.primary_span(), b.code, &b.message)));
 }
+
+/// Diagnostics shown per file, by every command and output format; past this the rest
+/// are counted in a note on the last one shown.
+pub const MAX_PER_FILE: usize = 500;
+
+/// Sorts a file's diagnostics and keeps the first [`MAX_PER_FILE`]. A list already capped
+/// is left as it is.
+pub fn sort_and_cap(diagnostics: &mut Vec<Diagnostic>) {
+    sort(diagnostics);
+    if diagnostics.len() > MAX_PER_FILE {
+        let more = diagnostics.len() - MAX_PER_FILE;
+        diagnostics.truncate(MAX_PER_FILE);
+        if let Some(last) = diagnostics.last_mut() {
+            last.notes.push(format!("{more} more diagnostics of this file are not shown"));
+        }
+    }
+}
