@@ -18,7 +18,7 @@
 use crate::render::{self, FileReport, Style};
 use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
 use flowc_compile::flowspec::FlowSpecCatalog;
-use flowc_compile::output::write_outputs;
+use flowc_compile::output::write_all;
 use flowc_diag::{Diagnostic, Severity};
 use flowc_syntax::ast::{BlockKind, File};
 use std::collections::BTreeMap;
@@ -125,7 +125,7 @@ pub fn run(
     for (path, bytes) in args.files.iter().zip(&texts) {
         let name = path.display().to_string();
         let (text, parsed) = flowc_syntax::parse_bytes(bytes);
-        let report = |diagnostics: Vec<Diagnostic>| FileReport { name: name.clone(), text: text.clone(), diagnostics };
+        let report = |diagnostics: Vec<Diagnostic>| FileReport::new(name.clone(), text.clone(), diagnostics);
         if parsed.has_errors() {
             // The checks reported these already when they ran on the same bytes.
             findings.push(report(parsed.diagnostics));
@@ -157,6 +157,7 @@ pub fn run(
                 report.diagnostics.extend(finding.diagnostics);
                 flowc_diag::sort(&mut report.diagnostics);
                 report.diagnostics.dedup();
+                flowc_diag::sort_and_cap(&mut report.diagnostics);
             }
             None => reports.push(finding),
         }
@@ -185,14 +186,16 @@ pub fn run(
         }
         return ExitCode::SUCCESS;
     }
+    let folders: Vec<PathBuf> =
+        built.iter().map(|(path, _)| args.output.join(path.file_stem().expect("checked above"))).collect();
+    let outputs: Vec<(&Path, &Compiled)> =
+        folders.iter().map(PathBuf::as_path).zip(built.iter().map(|(_, c)| c)).collect();
+    if let Err(e) = write_all(&outputs) {
+        eprintln!("flowc: {e}; nothing was written");
+        return ExitCode::from(INTERNAL);
+    }
     let mut out = String::new();
-    for (path, compiled) in &built {
-        let folder = args.output.join(path.file_stem().expect("checked above"));
-        if let Err(e) = write_outputs(&folder, compiled) {
-            eprint!("{out}");
-            eprintln!("flowc: cannot write {}: {e}", folder.display());
-            return ExitCode::from(INTERNAL);
-        }
+    for ((path, compiled), folder) in built.iter().zip(&folders) {
         let names: Vec<&str> = compiled.files().iter().map(|(n, _)| *n).collect();
         let requests = compiled.plan_steps().requests.len();
         out.push_str(&format!(

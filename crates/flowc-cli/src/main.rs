@@ -222,11 +222,19 @@ fn main() -> ExitCode {
         eprintln!("This is a bug in flowc; please report it with the input that caused it.");
     }));
     let cli = Cli::parse();
-    match std::panic::catch_unwind(move || run(cli)) {
-        Ok(code) => code,
-        Err(_) => ExitCode::from(INTERNAL),
+    // Every thread that analyses input gets the same stack. The parser's depth limits
+    // (`MAX_EXPR_HEIGHT`, `MAX_NESTING`, JSON nesting) keep the recursion within 2 MiB even
+    // in a debug build; this is margin, so that no worker has less than the main thread.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(STACK_BYTES).build_global();
+    let worker = std::thread::Builder::new().name("flowc".into()).stack_size(STACK_BYTES);
+    let ran = worker.spawn(move || std::panic::catch_unwind(move || run(cli)));
+    match ran.map(|handle| handle.join()) {
+        Ok(Ok(Ok(code))) => code,
+        _ => ExitCode::from(INTERNAL),
     }
 }
+
+const STACK_BYTES: usize = 16 << 20;
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -372,7 +380,7 @@ fn fmt(args: FmtArgs) -> ExitCode {
         // Formatting needs only a file that parses; the checks are `flowc check`'s job.
         let (text, parsed) = flowc_syntax::parse_bytes(&bytes);
         let formatted = if parsed.has_errors() { None } else { flowc_syntax::format(&text).ok() };
-        let report = FileReport { name: name.clone(), text, diagnostics: parsed.diagnostics };
+        let report = FileReport::new(name.clone(), text, parsed.diagnostics);
         let Some(formatted) = formatted else {
             let mut out = String::new();
             render::human(&report, style, &mut out);
@@ -579,7 +587,7 @@ fn prepare(
     spec_files.sort();
     spec_files.dedup();
     for e in checker.flowspecs.load_files(&spec_files) {
-        reports.push(FileReport { name: e.path.display().to_string(), text: e.text, diagnostics: e.diagnostics });
+        reports.push(FileReport::new(e.path.display().to_string(), e.text, e.diagnostics));
     }
     (checker, sources, bodies, reports)
 }
