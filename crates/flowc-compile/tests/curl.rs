@@ -8,59 +8,15 @@
 //! Every assert on what was created or deleted comes from the stub's own counts. The runs
 //! need `curl` and `jq`: without them those tests print why and return.
 
+mod cases;
 mod stub;
 
-use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
-use flowc_compile::flowspec::FlowSpecCatalog;
-use flowc_compile::validate;
+use cases::{Scratch, cases, compile_case, filled};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use stub::{Reply, Stub};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
-}
-
-fn compile_case(name: &str) -> Compiled {
-    let dir = root().join("fixtures/compile").join(name);
-    let src = std::fs::read_to_string(dir.join("dataflow.flow")).expect("readable");
-    let parsed = flowc_syntax::parse(&src);
-    let flow_spec = match validate::resolve(&parsed.file, &FlowSpecCatalog::builtin()) {
-        Ok(spec) => FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() },
-        Err(_) => FlowSpecRef { id: "9753525b-82c7-4dce-8a9b-5ccfce2b9876".into(), version: "1.0".into() },
-    };
-    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: true, emit_postman: true };
-    compile(&parsed.file, &src, &dir, &options).unwrap_or_else(|d| panic!("{name}: {d:#?}"))
-}
-
-fn cases() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("fixtures/compile"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// A scratch folder for one test, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("flowc-curl-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch folder");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn has(tool: &str) -> bool {
     Command::new("sh")
@@ -204,16 +160,6 @@ fn assert_headers(r: &stub::Received, token: &str) {
     assert_eq!(r.header("x-gw-ims-org-id"), Some("ORG789@AdobeOrg"));
     assert_eq!(r.header("x-sandbox-name"), Some("dev-sandbox"));
     assert_eq!(r.header("content-type"), Some("application/json"));
-}
-
-/// A body with its placeholders replaced, as the script must send it.
-fn filled(body: &Value, ids: &[(&str, &str)]) -> Value {
-    match body {
-        Value::String(s) => Value::String(ids.iter().fold(s.clone(), |acc, (p, v)| acc.replace(p, v))),
-        Value::Array(items) => Value::Array(items.iter().map(|v| filled(v, ids)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), filled(v, ids))).collect()),
-        other => other.clone(),
-    }
 }
 
 #[test]

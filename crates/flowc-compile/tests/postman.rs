@@ -5,38 +5,13 @@
 //! object (skipped with a message where node is not installed), the requests a collection
 //! run would send are the plan's bodies with the ids of the earlier answers filled in.
 
-use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
-use flowc_compile::flowspec::FlowSpecCatalog;
+mod cases;
+
+use cases::{cases, compile_case, filled, root};
+use flowc_compile::bodies::Compiled;
 use flowc_compile::plan::Resource;
-use flowc_compile::validate;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
-}
-
-fn cases() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("fixtures/compile"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn compile_case(name: &str) -> Compiled {
-    let dir = root().join("fixtures/compile").join(name);
-    let src = std::fs::read_to_string(dir.join("dataflow.flow")).expect("readable");
-    let parsed = flowc_syntax::parse(&src);
-    let flow_spec = match validate::resolve(&parsed.file, &FlowSpecCatalog::builtin()) {
-        Ok(spec) => FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() },
-        Err(_) => FlowSpecRef { id: "9753525b-82c7-4dce-8a9b-5ccfce2b9876".into(), version: "1.0".into() },
-    };
-    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: false, emit_postman: true };
-    compile(&parsed.file, &src, &dir, &options).unwrap_or_else(|d| panic!("{name}: {d:#?}"))
-}
 
 fn collection(c: &Compiled) -> Value {
     serde_json::from_str(c.postman().expect("asked for")).expect("the collection is JSON")
@@ -173,16 +148,6 @@ fn run_under_node(c: &Value, fail_at: usize, tag: &str) -> Value {
     std::fs::remove_file(&path).unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("the runner prints JSON")
-}
-
-/// A body with its placeholders replaced.
-fn filled(body: &Value, ids: &[(&str, &str)]) -> Value {
-    match body {
-        Value::String(s) => Value::String(ids.iter().fold(s.clone(), |acc, (p, v)| acc.replace(p, v))),
-        Value::Array(items) => Value::Array(items.iter().map(|v| filled(v, ids)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), filled(v, ids))).collect()),
-        other => other.clone(),
-    }
 }
 
 #[test]
