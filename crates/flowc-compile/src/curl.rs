@@ -205,13 +205,19 @@ recorded() {
 update() {
   if [ ! -f "$state_file" ]; then
     jq -n --arg p "$plan_name" --arg b "$base_url" --arg o "$ORG_ID" --arg s "$SANDBOX_NAME" \
-      '{version: 1, plan: $p, baseUrl: $b, orgId: $o, sandbox: $s, objects: {}}' >"$state_file.tmp"
-    mv "$state_file.tmp" "$state_file"
+      '{version: 1, plan: $p, baseUrl: $b, orgId: $o, sandbox: $s, objects: {}}' >"$state_file.tmp" || return 1
+    mv "$state_file.tmp" "$state_file" || return 1
   fi
   program=$1
   shift
-  jq "$@" "$program" "$state_file" >"$state_file.tmp"
+  jq "$@" "$program" "$state_file" >"$state_file.tmp" || return 1
   mv "$state_file.tmp" "$state_file"
+}
+
+# unrecorded NAME ID: stops after an object was created that the state file could not record.
+unrecorded() {
+  echo "plan.sh: $1 $2 exists, but $state_file could not be updated: add it there by hand (see plan.json), or delete it, before running again" >&2
+  exit 1
 }
 
 now() {
@@ -363,8 +369,9 @@ check_unchanged() {
 # begin STEP NAME: true when the step must be sent, false when the state records it. Takes
 # the digest of the body before its placeholders are filled.
 begin() {
-  step_digest=$(digest "$2")
-  id=$(recorded "$2" id)
+  # Called as a condition, where `set -e` does not apply: a state that cannot be read stops here.
+  step_digest=$(digest "$2") || exit 1
+  id=$(recorded "$2" id) || exit 1
   if [ "$dry_run" = true ]; then
     echo
     if [ -n "$id" ]; then
@@ -458,7 +465,7 @@ create() {
   etag=$(jq -r '.etag // empty | tostring' "$work/$2.answer.json")
   # shellcheck disable=SC2016 # a jq program: $n, $s... are jq's variables
   update '.objects[$n] = ({step: ($s | tonumber), id: $id} + (if $v == "" then {} else {version: $v} end) + (if $e == "" then {} else {etag: $e} end) + {digest: $d, created: $t})' \
-    --arg n "$2" --arg s "$1" --arg id "$id" --arg v "$version" --arg e "$etag" --arg d "$step_digest" --arg t "$(now)"
+    --arg n "$2" --arg s "$1" --arg id "$id" --arg v "$version" --arg e "$etag" --arg d "$step_digest" --arg t "$(now)" || unrecorded "$2" "$id"
   printf 'created %s %s\n' "$2" "$id"
 }
 
@@ -466,20 +473,22 @@ create() {
 delete() {
   id=$(recorded "$2" id)
   [ -n "$id" ] || return 0
+  # shellcheck disable=SC2016 # a jq program
+  url="$base_url$3/$(jq -rn --arg id "$id" '$id | @uri')"
   if [ "$dry_run" = true ]; then
     echo
     echo "Step $1 of $total: $2 $id: deleted"
-    show DELETE "$base_url$3/$id"
+    show DELETE "$url"
     return 0
   fi
   ensure_headers
-  if send DELETE "$base_url$3/$id" "$work/headers" '' "$work/$2.delete.json" "deleting $2 $id"; then
+  if send DELETE "$url" "$work/headers" '' "$work/$2.delete.json" "deleting $2 $id"; then
     gone="deleted"
   elif [ "$status" = 404 ]; then
     gone="deleted (it was gone already: HTTP 404)"
   else
     {
-      echo "plan.sh: deleting $2 $id failed: DELETE $base_url$3/$id $(outcome)"
+      echo "plan.sh: deleting $2 $id failed: DELETE $url $(outcome)"
       api_error "$work/$2.delete.json"
       echo "Still recorded in $state_file: $(done_so_far)."
       echo "Fix the cause, then run the rollback again: $resume_command --rollback"
@@ -487,7 +496,7 @@ delete() {
     exit 1
   fi
   # shellcheck disable=SC2016 # a jq program
-  update '.objects[$n].deleted = $t' --arg n "$2" --arg t "$(now)"
+  update '.objects[$n].deleted = $t' --arg n "$2" --arg t "$(now)" || unrecorded "$2" "$id (deleted)"
   printf '%s %s %s\n' "$gone" "$2" "$id"
 }
 

@@ -565,6 +565,18 @@ fn the_script_refuses_to_start_without_its_variables_or_against_another_sandbox(
     assert_eq!(run.status, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("records objects in sandbox dev-sandbox"), "{}", run.stderr);
     assert_eq!(stub.received().len(), 4, "nothing is sent against the other sandbox");
+    // Another run holding the lock, or a file that is no state file: nothing is sent.
+    std::fs::create_dir(plan.dir.0.join("plan.state.json.lock")).unwrap();
+    let run = plan.run(&stub, &[], &ENV);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("another run of this plan holds"), "{}", run.stderr);
+    std::fs::remove_dir(plan.dir.0.join("plan.state.json.lock")).unwrap();
+    let garbage = plan.dir.0.join("garbage.json");
+    std::fs::write(&garbage, "[1, 2]").unwrap();
+    let run = plan.run(&stub, &["--state", garbage.to_str().unwrap()], &ENV);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("is not a state file of a flowc plan"), "{}", run.stderr);
+    assert_eq!(stub.received().len(), 4);
     // --state keeps another state: the same plan then creates in the other sandbox.
     let elsewhere = plan.dir.0.join("prod.state.json");
     let run = plan.run(&stub, &["--state", elsewhere.to_str().unwrap()], &other);
