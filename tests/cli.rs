@@ -435,6 +435,40 @@ fn build_writes_the_bodies_atomically_and_nothing_when_a_file_has_an_error() {
 }
 
 #[test]
+fn build_emits_the_script_and_the_postman_collection_and_keeps_the_state_file() {
+    let dir = temp_dir("build-emit");
+    let args = [
+        "build",
+        "fixtures/compile/payments/dataflow.flow",
+        "-o",
+        dir.to_str().expect("utf-8"),
+        "--emit",
+        "curl",
+        "--emit",
+        "postman",
+    ];
+    let out = flowc(&args);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    for name in ["plan.sh", "plan.postman_collection.json"] {
+        let written = std::fs::read(dir.join("dataflow").join(name)).expect("written");
+        let expected = std::fs::read(common::root().join("fixtures/compile/payments").join(name)).expect("golden");
+        assert_eq!(written, expected, "{name} differs from the golden file");
+    }
+    // What plan.sh created is recorded beside it: a rebuild never removes that record.
+    std::fs::write(dir.join("dataflow/plan.state.json"), "{}").expect("write");
+    assert_eq!(flowc(&args).status.code(), Some(0));
+    assert!(dir.join("dataflow/plan.state.json").is_file(), "the state file survives a rebuild");
+    // `-o -` prints the one thing asked for.
+    let one = flowc(&["build", "fixtures/compile/payments/dataflow.flow", "-o", "-", "--emit", "postman"]);
+    assert_eq!(one.status.code(), Some(0));
+    let collection: serde_json::Value = serde_json::from_slice(&one.stdout).expect("JSON");
+    assert_eq!(collection["item"].as_array().map(Vec::len), Some(4));
+    let both =
+        flowc(&["build", "fixtures/compile/payments/dataflow.flow", "-o", "-", "--emit", "curl", "--emit", "postman"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+}
+
+#[test]
 fn flowspec_lists_the_builtin_spec_and_those_of_flowc_toml() {
     let dir = temp_dir("flowspecs");
     let mut spec: serde_json::Value = serde_json::from_slice(

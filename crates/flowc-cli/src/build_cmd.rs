@@ -11,7 +11,7 @@
 //!   flowc's own names that a build no longer produces are removed from the folder.
 //! - `-o -` prints one JSON bundle `{"sourceConnection", "targetConnection", "mappingSet",
 //!   "flow", "plan"}` to standard output (a body that does not apply is `null`), or with
-//!   `--emit curl` the script; it takes exactly one file.
+//!   `--emit curl` the script, with `--emit postman` the collection; it takes exactly one file.
 //!
 //! Exit codes: 0 built, 1 findings (nothing written), 2 usage error, 3 a write failed.
 
@@ -42,6 +42,8 @@ pub enum DialectArg {
 pub enum Emit {
     /// Also write plan.sh, a POSIX shell script that sends the requests with curl and jq.
     Curl,
+    /// Also write plan.postman_collection.json, the requests as a Postman collection (v2.1).
+    Postman,
 }
 
 #[derive(clap::Args)]
@@ -56,9 +58,9 @@ pub struct BuildArgs {
     /// The mapping set's form.
     #[arg(long, value_enum, default_value = "current")]
     pub dialect: DialectArg,
-    /// Also emit a script that performs the plan.
+    /// Also emit a script or a Postman collection that performs the plan (repeatable).
     #[arg(long, value_enum)]
-    pub emit: Option<Emit>,
+    pub emit: Vec<Emit>,
     /// Treat warnings as errors: build nothing when any file has one.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -76,6 +78,9 @@ pub fn run(
     let to_stdout = args.output.as_os_str() == "-";
     if to_stdout && args.files.len() != 1 {
         return usage("`-o -` prints one bundle: give exactly one flow file (or an output folder)");
+    }
+    if to_stdout && args.emit.len() > 1 {
+        return usage("`-o -` prints one thing: give one `--emit` (or an output folder)");
     }
     let mut folders: BTreeMap<PathBuf, &Path> = BTreeMap::new();
     if !to_stdout {
@@ -118,7 +123,8 @@ pub fn run(
             DialectArg::Legacy => Dialect::Legacy,
         },
         flow_spec,
-        emit_curl: args.emit == Some(Emit::Curl),
+        emit_curl: args.emit.contains(&Emit::Curl),
+        emit_postman: args.emit.contains(&Emit::Postman),
     };
     let mut built: Vec<(&PathBuf, Compiled)> = Vec::new();
     let mut findings: Vec<FileReport> = Vec::new();
@@ -172,8 +178,8 @@ pub fn run(
     // 3. Write.
     if to_stdout {
         let (_, compiled) = &built[0];
-        let text = match compiled.curl() {
-            Some(script) => script.to_owned(),
+        let text = match compiled.curl().or(compiled.postman()) {
+            Some(text) => text.to_owned(),
             None => compiled.bundle_text(),
         };
         let mut stdout = std::io::stdout().lock();

@@ -63,6 +63,8 @@ pub struct CompileOptions {
     pub flow_spec: FlowSpecRef,
     /// Also produce the curl script (`plan.sh`).
     pub emit_curl: bool,
+    /// Also produce the Postman collection (`plan.postman_collection.json`).
+    pub emit_postman: bool,
 }
 
 /// What a flow file compiles to, held in memory.
@@ -74,6 +76,7 @@ pub struct Compiled {
     plan_node: Node,
     plan_value: Value,
     curl: Option<String>,
+    postman: Option<String>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -122,6 +125,11 @@ impl Compiled {
         self.curl.as_deref()
     }
 
+    /// The Postman collection, when asked for.
+    pub fn postman(&self) -> Option<&str> {
+        self.postman.as_deref()
+    }
+
     /// Warnings found while compiling (errors make [`compile`] fail instead).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
@@ -152,7 +160,7 @@ impl Compiled {
     }
 
     /// Every file this compilation writes, in writing order: the bodies that apply,
-    /// `plan.json`, and `plan.sh` when the script was asked for.
+    /// `plan.json`, then `plan.sh` and the Postman collection when they were asked for.
     pub fn files(&self) -> Vec<(&'static str, String)> {
         let mut files: Vec<(&'static str, String)> = Resource::ALL
             .iter()
@@ -161,6 +169,9 @@ impl Compiled {
         files.push((plan::PLAN_FILE, self.plan_node.to_pretty()));
         if let Some(script) = &self.curl {
             files.push((plan::SCRIPT_FILE, script.clone()));
+        }
+        if let Some(collection) = &self.postman {
+            files.push((plan::POSTMAN_FILE, collection.clone()));
         }
         files
     }
@@ -289,8 +300,18 @@ pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> 
     let plan = Plan::new(&bodies, existing);
     let plan_node = plan.to_node();
     let curl = options.emit_curl.then(|| crate::curl::script(&plan, &bodies));
+    let postman = options.emit_postman.then(|| crate::postman::collection(&plan, &bodies).to_pretty());
     let values = [0, 1, 2, 3].map(|i| nodes[i].as_ref().map(Node::to_value));
-    Ok(Compiled { values, nodes, plan_value: plan_node.to_value(), plan_node, plan, curl, warnings: cx.diagnostics })
+    Ok(Compiled {
+        values,
+        nodes,
+        plan_value: plan_node.to_value(),
+        plan_node,
+        plan,
+        curl,
+        postman,
+        warnings: cx.diagnostics,
+    })
 }
 
 /// The settings of `schedule` or `options`, keys as written and in the file's order.

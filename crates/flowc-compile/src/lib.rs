@@ -10,5 +10,6 @@ pub mod json;
 pub mod ordered;
 pub mod output;
 pub mod plan;
+pub mod postman;
 mod schemas;
 pub mod validate;

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Every file name flowc writes into an output folder.
-pub fn file_names() -> [&'static str; 6] {
+pub fn file_names() -> [&'static str; 7] {
     [
         Resource::SourceConnection.file(),
         Resource::TargetConnection.file(),
@@ -16,6 +16,7 @@ pub fn file_names() -> [&'static str; 6] {
         Resource::Flow.file(),
         plan::PLAN_FILE,
         plan::SCRIPT_FILE,
+        plan::POSTMAN_FILE,
     ]
 }
 

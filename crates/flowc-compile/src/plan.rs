@@ -21,6 +21,14 @@ pub const PLAN_VERSION: u64 = 1;
 
 pub const PLAN_FILE: &str = "plan.json";
 pub const SCRIPT_FILE: &str = "plan.sh";
+/// The Postman collection (`--emit postman`).
+pub const POSTMAN_FILE: &str = "plan.postman_collection.json";
+/// The state file plan.sh keeps beside itself: what it created (see `docs/build.md`). flowc
+/// never writes or removes it.
+pub const STATE_FILE: &str = "plan.state.json";
+
+/// What a later run does with a step the state file records (`"resume"` in plan.json).
+pub const RESUME: &str = "skip when the state file records it with the same body digest; stop when its body changed";
 
 /// Placeholders: ids that exist only once an earlier request has run.
 pub const SOURCE_CONNECTION_ID: &str = "{{sourceConnection.id}}";
@@ -75,6 +83,19 @@ impl Resource {
         }
     }
 
+    /// What `plan.sh --rollback` does with an object the plan created: the path of its DELETE
+    /// request (the object's id appended), or why it is kept. The Flow Service OpenAPI
+    /// document defines `DELETE /sourceConnections/{id}`, `/targetConnections/{id}` and
+    /// `/flows/{id}` (204, no If-Match); the Data Prep one has no DELETE for mapping sets.
+    pub fn rollback(self) -> Rollback {
+        match self {
+            Resource::MappingSet => Rollback::Kept(
+                "the Data Prep API has no DELETE for mapping sets: it stays, and a later run of the same plan reuses it",
+            ),
+            other => Rollback::Delete(other.path()),
+        }
+    }
+
     /// The placeholders its answer can fill: (response field, placeholder).
     pub fn outputs(self) -> &'static [(&'static str, &'static str)] {
         match self {
@@ -82,6 +103,26 @@ impl Resource {
             Resource::TargetConnection => &[("id", TARGET_CONNECTION_ID)],
             Resource::MappingSet => &[("id", MAPPING_SET_ID), ("version", MAPPING_SET_VERSION)],
             Resource::Flow => &[],
+        }
+    }
+}
+
+/// How a created object is rolled back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rollback {
+    /// `DELETE {path}/{id}`.
+    Delete(&'static str),
+    /// Not deleted, for this reason.
+    Kept(&'static str),
+}
+
+impl Rollback {
+    fn to_node(self) -> Node {
+        match self {
+            Rollback::Delete(path) => {
+                Node::object().with("method", Node::str("DELETE")).with("path", Node::str(format!("{path}/{{id}}")))
+            }
+            Rollback::Kept(reason) => Node::object().with("kept", Node::str(reason)),
         }
     }
 }
@@ -109,6 +150,18 @@ pub fn placeholders_in(body: &Node) -> Vec<&'static str> {
     }
     found.sort_by_key(|p| PLACEHOLDERS.iter().position(|q| q == p));
     found
+}
+
+/// What names the plan for people (the state file, the Postman collection): the flow's name,
+/// else the name of the first body that has one.
+pub fn title(bodies: &[(Resource, &Node)]) -> String {
+    let named =
+        |r: Resource| bodies.iter().find(|(b, _)| *b == r).and_then(|(_, n)| n.get("name")).and_then(Node::as_str);
+    [Resource::Flow, Resource::SourceConnection, Resource::TargetConnection, Resource::MappingSet]
+        .into_iter()
+        .find_map(named)
+        .unwrap_or("mapping set")
+        .to_owned()
 }
 
 /// One request of the plan.
@@ -173,6 +226,8 @@ impl Plan {
                                 .collect(),
                         ),
                     )
+                    .with("resume", Node::str(RESUME))
+                    .with("rollback", r.resource.rollback().to_node())
             })
             .collect();
         let existing =
@@ -182,6 +237,7 @@ impl Plan {
             .with("baseUrl", Node::str(BASE_URL))
             .with("requests", Node::Array(requests))
             .with("existing", existing)
+            .with("state", Node::str(STATE_FILE))
     }
 }
 
@@ -194,6 +250,16 @@ mod tests {
         for r in Resource::ALL {
             let base = if r == Resource::MappingSet { DATA_PREP } else { FLOW_SERVICE };
             assert!(r.path().starts_with(&format!("{base}/")), "{}", r.path());
+        }
+    }
+
+    #[test]
+    fn rollback_deletes_under_the_create_path_except_mapping_sets() {
+        for r in Resource::ALL {
+            match r.rollback() {
+                Rollback::Delete(path) => assert_eq!(path, r.path()),
+                Rollback::Kept(_) => assert_eq!(r, Resource::MappingSet),
+            }
         }
     }
 

@@ -58,7 +58,7 @@ fn spec_ref(file: &File) -> FlowSpecRef {
 
 fn compile_case(dir: &Path, dialect: Dialect) -> Compiled {
     let (src, file) = parse(&dir.join("dataflow.flow"));
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true };
+    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, emit_postman: true };
     let compiled = compile(&file, &src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}", dir.display()));
     assert!(compiled.warnings().is_empty(), "{}: {:#?}", dir.display(), compiled.warnings());
     compiled
@@ -293,7 +293,7 @@ fn a_mapping_file_compiles_to_a_mapping_set_alone() {
     assert_eq!(plan["requests"][0]["name"], "mappingSet");
     assert_eq!(plan["requests"][0]["fills"], json!([]), "no later body needs the mapping set's id");
     let files: Vec<&str> = c.files().iter().map(|(n, _)| *n).collect();
-    assert_eq!(files, ["mapping-set.json", "plan.json", "plan.sh"]);
+    assert_eq!(files, ["mapping-set.json", "plan.json", "plan.sh", "plan.postman_collection.json"]);
     let mapping = c.mapping_set().unwrap();
     let entries = mapping["mappings"].as_array().unwrap();
     let tier = entries.iter().find(|e| e["destination"] == "_acme.loyalty.tier").unwrap();
@@ -379,6 +379,8 @@ fn write_outputs_writes_every_file_and_removes_stale_ones() {
         assert_eq!(mode & 0o111, 0o111, "plan.sh is executable");
     }
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    // What plan.sh created: a rebuild must never lose it.
+    std::fs::write(out.join("plan.state.json"), "{}").unwrap();
     let smaller = compile_case(&case("existing-connections"), Dialect::Current);
     write_outputs(&out, &smaller).unwrap();
     let mut left: Vec<String> =
@@ -386,7 +388,15 @@ fn write_outputs_writes_every_file_and_removes_stale_ones() {
     left.sort();
     assert_eq!(
         left,
-        ["flow.json", "mapping-set.json", "notes.txt", "plan.json", "plan.sh"],
+        [
+            "flow.json",
+            "mapping-set.json",
+            "notes.txt",
+            "plan.json",
+            "plan.postman_collection.json",
+            "plan.sh",
+            "plan.state.json"
+        ],
         "no temporary file is left either"
     );
     std::fs::remove_dir_all(&out).unwrap();

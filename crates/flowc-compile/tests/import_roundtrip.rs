@@ -754,7 +754,7 @@ fn build(src: &str, dir: &Path, dialect: Dialect) -> Result<Compiled, String> {
     if !parsed.diagnostics.is_empty() {
         return Err(format!("does not parse: {:#?}", parsed.diagnostics));
     }
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&parsed.file), emit_curl: true };
+    let options = CompileOptions { dialect, flow_spec: spec_ref(&parsed.file), emit_curl: true, emit_postman: true };
     let compiled =
         compile(&parsed.file, src, dir, &options).map_err(|d| format!("does not compile ({dialect:?}): {d:#?}"))?;
     if !compiled.warnings().is_empty() {
