@@ -221,3 +221,58 @@ fn build_writes_nothing_when_one_output_cannot_be_written() {
     assert_eq!(second.status.code(), Some(3));
     assert_eq!(std::fs::read(out_dir.join("dataflow/mapping-set.json")).unwrap(), before);
 }
+
+#[test]
+fn an_unreadable_file_in_a_folder_is_reported_and_the_rest_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("unreadable");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write(&dir, "good.flow", "mapping {\n  a = b\n}\n");
+    let secret = write(&dir, "secret.flow", "mapping {\n  a = b\n}\n");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads any file: run flowc as an unprivileged user where the tests run as root.
+    let as_root = std::fs::read(&secret).is_ok();
+    let run = |command: &str| {
+        let binary = env!("CARGO_BIN_EXE_flowc");
+        let mut cmd = if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+            c
+        } else {
+            Command::new(binary)
+        };
+        cmd.args([command, dir.to_str().unwrap()]).env("NO_COLOR", "1").current_dir(&dir);
+        if command == "check" {
+            cmd.args(["--format", "short"]);
+        }
+        cmd.output()
+    };
+    let check = match run("check") {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: cannot run flowc as an unprivileged user (setpriv: {e})");
+            return;
+        }
+    };
+    let shown = text(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{shown}{}", text(&check.stderr));
+    assert!(shown.contains("secret.flow:1:1: error[F114] cannot read"), "{shown}");
+    assert!(shown.contains("good.flow:1:1: warning[F323]"), "the other file is checked:\n{shown}");
+    let fmt = run("fmt").expect("fmt runs");
+    assert_eq!(fmt.status.code(), Some(1));
+    assert!(text(&fmt.stderr).contains("F114"), "{}", text(&fmt.stderr));
+}
+
+#[test]
+fn a_json_body_that_is_not_utf8_is_labelled_at_the_bad_byte() {
+    let dir = scratch("not-utf8");
+    let file = write(&dir, "mapping-set.json", b"{\"mappings\": [\xff\xfe]}");
+    let out = flowc(&["check", "--format", "json", &file]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let label = &doc["diagnostics"][0]["labels"][0];
+    assert_eq!(doc["diagnostics"][0]["code"], "F600");
+    assert_eq!((label["line"].as_u64(), label["column"].as_u64()), (Some(1), Some(15)), "{label}");
+    assert_eq!(label["end_column"].as_u64(), Some(16), "the label covers the bad bytes: {label}");
+    let human = flowc(&["check", &file]);
+    assert!(text(&human.stdout).contains("╰── not UTF-8"), "{}", text(&human.stdout));
+}

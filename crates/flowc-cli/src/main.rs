@@ -271,21 +271,32 @@ fn style(color: ColorChoice) -> Style {
     Style { color, width }
 }
 
-fn read_all(inputs: &[Input], stdin_name: &str) -> Result<Vec<(String, Vec<u8>)>, ExitCode> {
+/// Reads every input. A file that cannot be read is reported as F114 where it is and left
+/// out: one unreadable file in a walked folder must not hide the others.
+fn read_all(inputs: Vec<Input>, stdin_name: &str) -> (Vec<(Input, String, Vec<u8>)>, Vec<FileReport>) {
     let mut read = Vec::with_capacity(inputs.len());
+    let mut unreadable = Vec::new();
     for input in inputs {
-        match inputs::read(input, stdin_name) {
-            Ok(file) => read.push(file),
-            Err(e) => {
-                let name = match input {
-                    Input::File(p) => p.display().to_string(),
-                    Input::Stdin => stdin_name.to_owned(),
-                };
-                return Err(usage(format!("cannot read {name}: {e}")));
-            }
+        match inputs::read(&input, stdin_name) {
+            Ok((name, bytes)) => read.push((input, name, bytes)),
+            Err(e) => unreadable.push(unreadable_report(&input, stdin_name, &e)),
         }
     }
-    Ok(read)
+    (read, unreadable)
+}
+
+fn unreadable_report(input: &Input, stdin_name: &str, error: &std::io::Error) -> FileReport {
+    let name = match input {
+        Input::File(p) => p.display().to_string(),
+        Input::Stdin => stdin_name.to_owned(),
+    };
+    let d = flowc_diag::Diagnostic::new(
+        flowc_diag::Code::UnreadableFile,
+        flowc_diag::Span::empty(0),
+        format!("cannot read `{name}`: {error}"),
+    )
+    .with_help("give flowc read access to the file, or remove it from the folder (or list it in `.gitignore`)");
+    FileReport::new(name, String::new(), vec![d])
 }
 
 fn check(args: CheckArgs) -> ExitCode {
@@ -293,14 +304,11 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(collected) => collected,
         Err(missing) => return usage(missing.0),
     };
-    let files = match read_all(&inputs, &args.stdin_filename) {
-        Ok(files) => files,
-        Err(code) => return code,
-    };
+    let (files, unreadable) = read_all(inputs, &args.stdin_filename);
     let mut sources = Vec::new();
     let mut bodies = Vec::new();
-    for ((name, bytes), input) in files.into_iter().zip(&inputs) {
-        let path = match input {
+    for (input, name, bytes) in files {
+        let path = match &input {
             Input::File(p) => Some(p),
             Input::Stdin => None,
         };
@@ -317,6 +325,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     let (checker, sources, bodies, mut reports) = prepare(sources, bodies, args.now);
+    reports.extend(unreadable);
     let bodies_config = bodies.iter().find_map(|b| b.settings.config.clone());
     let fail_on = args.fail_on.or_else(|| {
         let config = sources.iter().find_map(|s| s.settings.config.clone()).or_else(|| bodies_config.clone())?;
@@ -375,7 +384,13 @@ fn fmt(args: FmtArgs) -> ExitCode {
     for input in &inputs {
         let (name, bytes) = match inputs::read(input, &args.stdin_filename) {
             Ok(file) => file,
-            Err(e) => return usage(format!("cannot read: {e}")),
+            Err(e) => {
+                let mut out = String::new();
+                render::human(&unreadable_report(input, &args.stdin_filename, &e), style, &mut out);
+                eprint!("{out}");
+                findings = true;
+                continue;
+            }
         };
         // Formatting needs only a file that parses; the checks are `flowc check`'s job.
         let (text, parsed) = flowc_syntax::parse_bytes(&bytes);

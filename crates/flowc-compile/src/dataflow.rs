@@ -230,13 +230,14 @@ fn parse_file(bytes: Vec<u8>, out: &mut Vec<Diagnostic>) -> (String, Option<Json
             out.push(
                 Diagnostic::new(
                     Code::InvalidBodyJson,
-                    Span::new(at, at + 1),
+                    // In the lossy text shown, the bad bytes became one U+FFFD.
+                    Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
                     "the file is not UTF-8, so it is not JSON",
                 )
                 .with_label("not UTF-8")
                 .with_help("save the file as UTF-8"),
             );
-            return (String::from_utf8_lossy(&bytes[..at]).into_owned(), None);
+            return (String::from_utf8_lossy(&bytes).into_owned(), None);
         }
     };
     match flowc_diag::json::parse(&text) {

@@ -125,6 +125,8 @@ registry! {
         "a mapping entry attribute (`@...`) that flowc does not know, or with wrong arguments";
     InvalidValue = 113 as "F113", "invalid-value", Syntax, Error,
         "a setting's value has the wrong kind (for example a number where a word is expected)";
+    UnreadableFile = 114 as "F114", "unreadable-file", Syntax, Error,
+        "a file to check was found but cannot be read";
     // Schema (2xx): loading XDM schemas and building the path index.
     SchemaUnreadable = 200 as "F200", "schema-unreadable", Schema, Error,
         "a schema file or folder cannot be read (missing, not a file, not UTF-8)";
