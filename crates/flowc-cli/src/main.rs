@@ -271,9 +271,12 @@ fn style(color: ColorChoice) -> Style {
     Style { color, width }
 }
 
+/// An input with the name diagnostics show and its bytes.
+type ReadInput = (Input, String, Vec<u8>);
+
 /// Reads every input. A file that cannot be read is reported as F114 where it is and left
 /// out: one unreadable file in a walked folder must not hide the others.
-fn read_all(inputs: Vec<Input>, stdin_name: &str) -> (Vec<(Input, String, Vec<u8>)>, Vec<FileReport>) {
+fn read_all(inputs: Vec<Input>, stdin_name: &str) -> (Vec<ReadInput>, Vec<FileReport>) {
     let mut read = Vec::with_capacity(inputs.len());
     let mut unreadable = Vec::new();
     for input in inputs {
