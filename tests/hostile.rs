@@ -276,3 +276,49 @@ fn a_json_body_that_is_not_utf8_is_labelled_at_the_bad_byte() {
     let human = flowc(&["check", &file]);
     assert!(text(&human.stdout).contains("╰── not UTF-8"), "{}", text(&human.stdout));
 }
+
+#[test]
+fn a_json_body_over_the_size_limit_is_f111_and_not_read() {
+    let dir = scratch("big-body");
+    let mut body = b"{\"mappings\": [".to_vec();
+    body.resize(flowc_compile::dataflow::MAX_BODY_BYTES + 1, b' ');
+    body.extend_from_slice(b"]}");
+    let file = write(&dir, "mapping-set.json", &body);
+    let out = flowc(&["check", "--format", "short", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains(
+            "error[F111] the file is 67108867 bytes; flowc reads JSON request bodies of at most 67108864 bytes"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_json_body_nested_past_the_limit_is_f600() {
+    let dir = scratch("deep-body");
+    let depth = flowc_diag::json::MAX_DEPTH + 1;
+    let body = format!("{{\"mappings\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+    let file = write(&dir, "mapping-set.json", body);
+    let out = flowc(&["check", "--format", "short", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("F600") && shown.contains("nested more than 256 levels deep"), "{shown}");
+}
+
+#[test]
+fn syntax_errors_stop_at_the_limit_with_a_note() {
+    let dir = scratch("syntax-errors");
+    let mut src = String::from("mapping {\n");
+    for _ in 0..300 {
+        src.push_str("  a = = b\n");
+    }
+    src.push_str("}\n");
+    let file = write(&dir, "many.flow", src);
+    let out = flowc(&["check", "--format", "json", &file]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let found = doc["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(found.len(), flowc_syntax::MAX_ERRORS, "{doc}");
+    assert!(found.last().unwrap()["notes"].to_string().contains("flowc stops after 100 syntax errors"), "{doc}");
+}

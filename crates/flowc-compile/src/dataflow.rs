@@ -221,7 +221,24 @@ pub fn read(files: Vec<BodyFile>, catalog: &FlowSpecCatalog) -> Dataflow {
     df
 }
 
+/// The largest JSON request body read. A mapping set of 50,000 entries is about 6 MiB.
+pub const MAX_BODY_BYTES: usize = 64 << 20;
+
 fn parse_file(bytes: Vec<u8>, out: &mut Vec<Diagnostic>) -> (String, Option<Json>) {
+    if bytes.len() > MAX_BODY_BYTES {
+        out.push(
+            Diagnostic::new(
+                Code::FileTooLarge,
+                Span::empty(0),
+                format!(
+                    "the file is {} bytes; flowc reads JSON request bodies of at most {MAX_BODY_BYTES} bytes",
+                    bytes.len()
+                ),
+            )
+            .with_help("check that this is a request body and not a data export; split a very large mapping set"),
+        );
+        return (String::new(), None);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
