@@ -4,6 +4,7 @@
 //! a severity, a message, labelled byte spans, help and notes. Nothing here renders to a
 //! terminal; the CLI turns diagnostics into miette reports, JSON, SARIF or annotations.
 
+pub mod files;
 pub mod json;
 mod codes;
 mod lines;
