@@ -134,7 +134,8 @@ fn folders_are_walked_for_flow_files_honouring_gitignore_and_globs_expand() {
     let dir = temp_dir("walk");
     std::fs::create_dir_all(dir.join("a/b")).expect("dirs");
     std::fs::write(dir.join("a/b/good.flow"), "source {\n  columns {\n    b: string\n  }\n}\n\ntarget {\n  schema_file = \"product.xed.json\"\n}\n\nmapping {\n  _id = b\n}\n").expect("write");
-    std::fs::copy(common::root().join("fixtures/schema/product.xed.json"), dir.join("a/b/product.xed.json")).expect("copy");
+    std::fs::copy(common::root().join("fixtures/schema/product.xed.json"), dir.join("a/b/product.xed.json"))
+        .expect("copy");
     std::fs::write(dir.join("a/bad.flow"), "mapping {\n  a = \n}\n").expect("write");
     std::fs::write(dir.join("a/notes.txt"), "not a flow file").expect("write");
     std::fs::write(dir.join(".gitignore"), "bad.flow\n").expect("write");
@@ -215,34 +216,50 @@ fn hostile_inputs_get_a_coded_diagnostic_and_exit_1() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty file", Vec::new(), "F110"),
         ("invalid UTF-8", b"mapping {\n  a = \"\xc3\x28\"\n}\n".to_vec(), "F100"),
-        ("100,000 nested parentheses", {
-            let mut s = b"mapping {\n  a = ".to_vec();
-            s.extend(std::iter::repeat_n(b'(', 100_000));
-            s.extend(b"1");
-            s.extend(std::iter::repeat_n(b')', 100_000));
-            s.extend(b"\n}\n");
-            s
-        }, "F109"),
-        ("100,000 nested arrays in a setting", {
-            let mut s = b"options {\n  a = ".to_vec();
-            s.extend(std::iter::repeat_n(b'[', 100_000));
-            s.extend(b"\n}\n");
-            s
-        }, "F109"),
-        ("100,000 unary operators", {
-            let mut s = b"mapping {\n  a = ".to_vec();
-            s.extend(std::iter::repeat_n(b'!', 100_000));
-            s.extend(b"b\n}\n");
-            s
-        }, "F109"),
-        ("10 MB file", {
-            let mut s = b"mapping {\n".to_vec();
-            while s.len() < 10 * 1024 * 1024 {
-                s.extend(b"  some.destination.path = concat(a, b, \"text\")\n");
-            }
-            s.extend(b"}\n");
-            s
-        }, "F111"),
+        (
+            "100,000 nested parentheses",
+            {
+                let mut s = b"mapping {\n  a = ".to_vec();
+                s.extend(std::iter::repeat_n(b'(', 100_000));
+                s.extend(b"1");
+                s.extend(std::iter::repeat_n(b')', 100_000));
+                s.extend(b"\n}\n");
+                s
+            },
+            "F109",
+        ),
+        (
+            "100,000 nested arrays in a setting",
+            {
+                let mut s = b"options {\n  a = ".to_vec();
+                s.extend(std::iter::repeat_n(b'[', 100_000));
+                s.extend(b"\n}\n");
+                s
+            },
+            "F109",
+        ),
+        (
+            "100,000 unary operators",
+            {
+                let mut s = b"mapping {\n  a = ".to_vec();
+                s.extend(std::iter::repeat_n(b'!', 100_000));
+                s.extend(b"b\n}\n");
+                s
+            },
+            "F109",
+        ),
+        (
+            "10 MB file",
+            {
+                let mut s = b"mapping {\n".to_vec();
+                while s.len() < 10 * 1024 * 1024 {
+                    s.extend(b"  some.destination.path = concat(a, b, \"text\")\n");
+                }
+                s.extend(b"}\n");
+                s
+            },
+            "F111",
+        ),
         ("unbalanced brackets", b"mapping {\n  a = ([)]\n}\n".to_vec(), "F10"),
         ("unterminated string", b"mapping {\n  a = \"open\n}\n".to_vec(), "F102"),
     ];
@@ -420,14 +437,16 @@ fn build_writes_the_bodies_atomically_and_nothing_when_a_file_has_an_error() {
 #[test]
 fn flowspec_lists_the_builtin_spec_and_those_of_flowc_toml() {
     let dir = temp_dir("flowspecs");
-    let mut spec: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(common::root().join("fixtures/flowspecs/crm-to-aep.json")).expect("spec"))
-            .expect("JSON");
+    let mut spec: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::root().join("fixtures/flowspecs/crm-to-aep.json")).expect("spec"),
+    )
+    .expect("JSON");
     spec["id"] = "aaaaaaaa-270c-4525-bdec-c2ba7cce3860".into();
     spec["name"] = "CustomToAEP".into();
     std::fs::write(dir.join("custom.json"), serde_json::json!({ "items": [spec] }).to_string()).expect("write");
     std::fs::write(dir.join("flowc.toml"), "flowspecs = [\"custom.json\"]\n").expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_flowc")).args(["flowspec", "list"]).current_dir(&dir).output().expect("runs");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_flowc")).args(["flowspec", "list"]).current_dir(&dir).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let list = stdout(&out);
     assert!(list.contains("CRMToAEP") && list.contains("CustomToAEP"), "{list}");
@@ -439,7 +458,9 @@ fn json_bodies_are_checked_at_their_json_positions() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("fixtures/import/unknown-columns/mapping-set.json:27:43: error[F300] unknown source field `Descrption`"),
+        text.contains(
+            "fixtures/import/unknown-columns/mapping-set.json:27:43: error[F300] unknown source field `Descrption`"
+        ),
         "{text}"
     );
     // A folder of clean bodies and their schema: the schema file is no body and is passed over.
@@ -465,6 +486,9 @@ fn a_json_file_named_on_the_command_line_that_is_no_body_is_reported() {
 #[test]
 fn import_writes_a_flow_file_that_checks_and_builds_back_to_the_same_bodies() {
     let dir = temp_dir("import");
+    // The written file names the schema and columns where they are, outside its folder.
+    let bodies = common::root().join("fixtures/import/payments");
+    std::fs::write(dir.join("flowc.toml"), format!("allow = [{:?}]\n", bodies.display().to_string())).expect("write");
     let written = dir.join("payments.flow");
     let out = flowc(&["import", "fixtures/import/payments", "-o", written.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -478,7 +502,8 @@ fn import_writes_a_flow_file_that_checks_and_builds_back_to_the_same_bodies() {
     let build = flowc(&["build", written.to_str().unwrap(), "-o", built.to_str().unwrap()]);
     assert_eq!(build.status.code(), Some(0), "{}{}", stdout(&build), stderr(&build));
     for name in ["source-connection.json", "target-connection.json", "mapping-set.json", "flow.json"] {
-        let original = std::fs::read_to_string(common::root().join("fixtures/import/payments").join(name)).expect("original");
+        let original =
+            std::fs::read_to_string(common::root().join("fixtures/import/payments").join(name)).expect("original");
         let again = std::fs::read_dir(&built)
             .expect("built")
             .flatten()
@@ -504,7 +529,8 @@ fn import_of_broken_bodies_writes_nothing_and_exits_1() {
 #[test]
 fn a_json_body_on_stdin_is_checked_when_its_name_says_json() {
     let body = std::fs::read(common::root().join("fixtures/import/unknown-columns/mapping-set.json")).expect("fixture");
-    let out = flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", "mapping-set.json", "-"], Some(&body));
+    let out =
+        flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", "mapping-set.json", "-"], Some(&body));
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // Alone, the mapping set has no source columns and no schema: said once each.
     assert!(stdout(&out).contains("mapping-set.json:1:1: warning[F324]"), "{}", stdout(&out));
@@ -517,11 +543,20 @@ fn json_bodies_named_twice_or_alone_or_from_their_folder_check_cleanly() {
     let out = flowc(&["check", "--format", "short", "fixtures/import/payments/flow.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // The same file by two names is one file, not a second flow.
-    let out = flowc(&["check", "--format", "short", "fixtures/import/payments", "./fixtures/import/payments/flow.json"]);
+    let out =
+        flowc(&["check", "--format", "short", "fixtures/import/payments", "./fixtures/import/payments/flow.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // Named from inside their folder, the bodies still find the schema beside them.
     let out = Command::new(env!("CARGO_BIN_EXE_flowc"))
-        .args(["check", "--format", "short", "flow.json", "mapping-set.json", "source-connection.json", "target-connection.json"])
+        .args([
+            "check",
+            "--format",
+            "short",
+            "flow.json",
+            "mapping-set.json",
+            "source-connection.json",
+            "target-connection.json",
+        ])
         .current_dir(common::root().join("fixtures/import/payments"))
         .output()
         .expect("flowc runs");
@@ -543,4 +578,168 @@ fn a_body_that_does_not_parse_brings_no_cascade_of_errors_on_the_others() {
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert!(lines[0].contains("mapping-set.json:1:1: warning[F324]"), "{lines:#?}");
     assert!(lines[1].contains("source-connection.json:1:10: error[F600]"), "{lines:#?}");
+}
+
+// The trust boundary (docs/security.md): a flow file cannot make flowc read, or print, a
+// file outside its project.
+
+/// What the files outside the project hold; it must appear in no output.
+const SECRET: &str = "supersecret123";
+const FORMATS: [&str; 5] = ["human", "short", "json", "sarif", "github"];
+
+/// A repository `project/` (it holds `.git`) with the example flow in `project/flows/`,
+/// beside `outside/` with a secret, a copy of the example schema and a FIFO.
+fn untrusted_project(name: &str) -> std::path::PathBuf {
+    let base = temp_dir(name);
+    let flows = base.join("project/flows");
+    std::fs::create_dir_all(base.join("project/.git")).expect("repository");
+    std::fs::create_dir_all(base.join("outside")).expect("outside");
+    let out = flowc(&["example", "--write", flows.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(base.join("outside/secret.json"), format!("{{\"token\": \"{SECRET}\"}}\n")).expect("secret");
+    std::fs::copy(flows.join("payments-products.xed.json"), base.join("outside/schema.xed.json")).expect("schema");
+    #[cfg(unix)]
+    {
+        let made = Command::new("mkfifo").arg(base.join("outside/pipe")).status().expect("mkfifo runs");
+        assert!(made.success());
+    }
+    base
+}
+
+/// The example flow with its `schema_file` (or, with `columns`, its source columns)
+/// replaced, written as `project/flows/t.flow`.
+fn write_flow(base: &std::path::Path, schema_file: &str, columns_from: Option<&str>) -> std::path::PathBuf {
+    let flows = base.join("project/flows");
+    let example = std::fs::read_to_string(flows.join("payments.flow")).expect("example");
+    assert!(
+        example.contains("schema_file = \"payments-products.xed.json\""),
+        "the example names its schema with schema_file"
+    );
+    let mut text =
+        example.replace("schema_file = \"payments-products.xed.json\"", &format!("schema_file = {schema_file:?}"));
+    if let Some(columns) = columns_from {
+        let start = text.find("  columns {").expect("inline columns");
+        let end = start + text[start..].find("  }\n").expect("their end") + 4;
+        text.replace_range(start..end, &format!("  columns from {columns:?}\n"));
+    }
+    let path = flows.join("t.flow");
+    std::fs::write(&path, text).expect("flow");
+    path
+}
+
+/// Runs flowc in `dir` with a secret in its environment; fails (and kills it) after 60 s,
+/// so that a flowc waiting on a FIFO fails the test instead of hanging it.
+fn flowc_bounded(dir: &std::path::Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("MY_SECRET_TOKEN", SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("flowc starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("flowc {args:?} did not return: it is waiting on a file it should not open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// `flowc check` of `flow` in every format: exit 1, `code` reported, the secret nowhere.
+fn assert_refused_in_every_format(base: &std::path::Path, flow: &std::path::Path, code: &str) {
+    for format in FORMATS {
+        let out = flowc_bounded(&base.join("project"), &["check", "--format", format, flow.to_str().unwrap()]);
+        let (text, err) = (stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}{err}");
+        assert!(text.contains(code), "{format}: {code} expected in {text}");
+        assert!(!text.contains(SECRET) && !err.contains(SECRET), "{format}: the secret is shown: {text}{err}");
+    }
+}
+
+#[test]
+fn a_schema_file_named_by_an_absolute_path_is_refused_unread() {
+    let base = untrusted_project("absolute");
+    let flow = write_flow(&base, "/proc/self/environ", None);
+    assert_refused_in_every_format(&base, &flow, "F020");
+    let out = flowc_bounded(&base, &["check", "--format", "short", flow.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("error[F020] `/proc/self/environ` is not read: it lies outside the project folder"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_schema_file_that_climbs_out_of_the_project_is_refused_unread() {
+    let base = untrusted_project("climb");
+    let flow = write_flow(&base, "../../outside/secret.json", None);
+    assert_refused_in_every_format(&base, &flow, "F020");
+    // A FIFO is never opened: flowc returns at once (a blocking open would never return).
+    let flow = write_flow(&base, "../../outside/pipe", None);
+    assert_refused_in_every_format(&base, &flow, "F020");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_schema_file_linked_out_of_the_project_is_refused_unread() {
+    let base = untrusted_project("link");
+    let flows = base.join("project/flows");
+    std::os::unix::fs::symlink(base.join("outside/secret.json"), flows.join("secret.json")).expect("link");
+    std::os::unix::fs::symlink(base.join("outside/pipe"), flows.join("pipe.json")).expect("link");
+    // A linked folder is no way out either.
+    std::os::unix::fs::symlink(base.join("outside"), flows.join("shared")).expect("link");
+    for name in ["secret.json", "pipe.json", "shared/secret.json"] {
+        let flow = write_flow(&base, name, None);
+        assert_refused_in_every_format(&base, &flow, "F020");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_inside_the_project_is_refused_without_waiting() {
+    let base = untrusted_project("fifo");
+    let made = Command::new("mkfifo").arg(base.join("project/flows/pipe.json")).status().expect("mkfifo runs");
+    assert!(made.success());
+    let flow = write_flow(&base, "pipe.json", None);
+    assert_refused_in_every_format(&base, &flow, "F021");
+    let flow = write_flow(&base, "payments-products.xed.json", Some("pipe.json"));
+    assert_refused_in_every_format(&base, &flow, "F021");
+}
+
+#[test]
+fn a_path_allowed_in_flowc_toml_may_lie_outside_the_project() {
+    let base = untrusted_project("allowed");
+    let flow = write_flow(&base, "../../outside/schema.xed.json", None);
+    let refused = flowc_bounded(&base, &["check", flow.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    std::fs::write(base.join("project/flowc.toml"), "allow = [\"../outside\"]\n").expect("config");
+    let out = flowc_bounded(&base, &["check", flow.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Allowed, but still never a FIFO.
+    let flow = write_flow(&base, "../../outside/pipe", None);
+    let out = flowc_bounded(&base, &["check", "--format", "short", flow.to_str().unwrap()]);
+    assert!(stdout(&out).contains("error[F021]"), "{}", stdout(&out));
+    // A schema named on the command line is the user's choice, wherever it is.
+    let schema = base.join("outside/schema.xed.json");
+    let out = flowc_bounded(&base, &["schema", "paths", schema.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_binary_columns_file_is_reported_without_its_bytes() {
+    let base = untrusted_project("binary");
+    let mut bytes = format!("{{\"columns\": [\n  \"{SECRET}").into_bytes();
+    bytes.extend_from_slice(b"\xff\xfe\x00\x01");
+    bytes.extend_from_slice(SECRET.as_bytes());
+    std::fs::write(base.join("project/flows/columns.json"), bytes).expect("binary");
+    let flow = write_flow(&base, "payments-products.xed.json", Some("columns.json"));
+    assert_refused_in_every_format(&base, &flow, "F324");
+    let out = flowc_bounded(&base, &["check", "--format", "short", flow.to_str().unwrap()]);
+    assert!(stdout(&out).contains("is not UTF-8 text (line 2, column 18)"), "{}", stdout(&out));
 }

@@ -9,6 +9,7 @@
 //! tenant = "acme"                          # `_{TENANT_ID}` in destinations is read as `_acme`
 //! now = "2026-11-28T00:00:00Z"             # the clock of time-dependent checks
 //! flowspecs = ["flowspecs/*.json"]         # extra flow spec files
+//! allow = ["../shared-schemas"]            # outside the project, flow files may name these
 //!
 //! [[schema]]                               # where a target schema `$id` is defined
 //! id = "https://ns.adobe.com/acme/schemas/payments"
@@ -23,6 +24,7 @@
 //! "legacy/**/*.flow" = ["F319"]
 //! ```
 
+use flowc_diag::files::ProjectFiles;
 use flowc_diag::{Code, Diagnostic, Phase, Severity, Span};
 use globset::{GlobBuilder, GlobMatcher};
 use std::collections::BTreeMap;
@@ -38,7 +40,7 @@ pub const FILE_NAME: &str = "flowc.toml";
 pub const INIT_TEMPLATE: &str = include_str!("../assets/flowc.toml");
 
 /// The keys of the top level, of a `[[schema]]` entry and of `[lint]`.
-const TOP_KEYS: &[&str] = &["tenant", "now", "flowspecs", "schema", "lint"];
+const TOP_KEYS: &[&str] = &["tenant", "now", "flowspecs", "allow", "schema", "lint"];
 const SCHEMA_KEYS: &[&str] = &["id", "file", "xdm_dir", "class", "field_groups"];
 const LINT_KEYS: &[&str] = &["ignore", "fail_on", "severity", "per_file_ignores"];
 const LEVELS: &[&str] = &["error", "warning", "info", "off"];
@@ -64,6 +66,9 @@ pub struct Config {
     /// response: one spec or `{"items": [...]}`), paths or globs relative to [`Config::dir`].
     /// Globs are expanded when the file is loaded; the list is sorted and has no duplicates.
     pub flowspecs: Vec<PathBuf>,
+    /// `allow = ["../shared-schemas"]`: files and folders outside the project (this file's
+    /// folder) that the files it applies to may name; relative to [`Config::dir`].
+    pub allow: Vec<PathBuf>,
     /// `[[schema]]` entries: where the definition of a target schema `$id` comes from.
     pub schemas: Vec<SchemaEntry>,
     /// `[lint]`: which findings are reported, and how severe they are.
@@ -217,7 +222,9 @@ impl Config {
     pub fn find(dir: &Path) -> Option<PathBuf> {
         let start = normalize(&std::path::absolute(dir).ok()?);
         let found = start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())?;
-        let below_cwd = || std::env::current_dir().ok().and_then(|cwd| found.strip_prefix(normalize(&cwd)).ok().map(Path::to_path_buf));
+        let below_cwd = || {
+            std::env::current_dir().ok().and_then(|cwd| found.strip_prefix(normalize(&cwd)).ok().map(Path::to_path_buf))
+        };
         Some(dir.is_relative().then(below_cwd).flatten().unwrap_or_else(|| found.clone()))
     }
 
@@ -226,9 +233,13 @@ impl Config {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) => {
-                let d = Diagnostic::new(Code::InvalidConfig, Span::empty(0), format!("cannot read `{}`: {e}", path.display()))
-                    .with_label("this file")
-                    .with_help("check that the file exists and can be read");
+                let d = Diagnostic::new(
+                    Code::InvalidConfig,
+                    Span::empty(0),
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .with_label("this file")
+                .with_help("check that the file exists and can be read");
                 return Err(ConfigError { path: path.to_path_buf(), text: String::new(), diagnostics: vec![d] });
             }
         };
@@ -258,6 +269,7 @@ impl Config {
             tenant: None,
             now: None,
             flowspecs: Vec::new(),
+            allow: Vec::new(),
             schemas: Vec::new(),
             lint: Lint::default(),
         };
@@ -280,6 +292,17 @@ impl Config {
             flowc_diag::sort(&mut cx.diagnostics);
             Err(ConfigError { path: path.to_path_buf(), text: text.to_owned(), diagnostics: cx.diagnostics })
         }
+    }
+
+    /// The files the flow files it applies to may read: those of its folder (the project),
+    /// of its `allow` list, and the flow specs and schemas it names itself.
+    pub fn files(&self) -> ProjectFiles {
+        let schemas = self.schemas.iter().map(|s| match &s.location {
+            SchemaLocation::File(path) => path.clone(),
+            SchemaLocation::Xdm { dir, .. } => dir.clone(),
+        });
+        let listed = self.allow.iter().chain(&self.flowspecs).cloned().chain(schemas);
+        ProjectFiles::new(&self.dir).allowing(listed)
     }
 
     /// The `[[schema]]` entry for a schema `$id`. With a `tenant`, `{TENANT_ID}` in either
@@ -415,7 +438,8 @@ impl Cx<'_> {
 
     fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
         let found = kind(value.get_ref());
-        self.error(span_of(value), format!("`{key}` must be {expected}, not {found}")).labels[0].message = found.to_owned();
+        self.error(span_of(value), format!("`{key}` must be {expected}, not {found}")).labels[0].message =
+            found.to_owned();
     }
 
     fn string<'v>(&mut self, key: &str, value: &'v Value<'_>) -> Option<&'v str> {
@@ -432,9 +456,8 @@ impl Cx<'_> {
     fn strings<'v>(&mut self, key: &str, value: &'v Value<'_>, example: &str) -> Option<Vec<(&'v str, Span)>> {
         let DeValue::Array(items) = value.get_ref() else {
             let found = kind(value.get_ref());
-            self.error(span_of(value), format!("`{key}` must be an array of strings, not {found}"))
-                .labels[0]
-                .message = found.to_owned();
+            self.error(span_of(value), format!("`{key}` must be an array of strings, not {found}")).labels[0].message =
+                found.to_owned();
             let last = self.diagnostics.last_mut().expect("just pushed");
             last.help = Some(format!("write it as a list, even of one: `{key} = {example}`"));
             return None;
@@ -445,8 +468,8 @@ impl Cx<'_> {
                 DeValue::String(s) => out.push((s.as_ref(), span_of(item))),
                 other => {
                     let found = kind(other);
-                    self.error(span_of(item), format!("the items of `{key}` must be strings, not {found}")).labels[0].message =
-                        found.to_owned();
+                    self.error(span_of(item), format!("the items of `{key}` must be strings, not {found}")).labels[0]
+                        .message = found.to_owned();
                 }
             }
         }
@@ -461,6 +484,11 @@ impl Cx<'_> {
                 "flowspecs" => {
                     if let Some(patterns) = self.strings("flowspecs", value, "[\"flowspecs/*.json\"]") {
                         config.flowspecs = self.expand(&patterns);
+                    }
+                }
+                "allow" => {
+                    if let Some(paths) = self.strings("allow", value, "[\"../shared-schemas\"]") {
+                        config.allow = paths.iter().map(|(p, _)| self.dir.join(p)).collect();
                     }
                 }
                 "schema" => config.schemas = self.schemas(value),
@@ -486,8 +514,9 @@ impl Cx<'_> {
             return None;
         }
         if let Some(rest) = tenant.strip_prefix('_') {
-            self.error(span, format!("write the tenant without its leading underscore: `{rest}`")).help =
-                Some(format!("flowc reads `_{{TENANT_ID}}` as `_{rest}`: the underscore is part of the path, not of the id"));
+            self.error(span, format!("write the tenant without its leading underscore: `{rest}`")).help = Some(
+                format!("flowc reads `_{{TENANT_ID}}` as `_{rest}`: the underscore is part of the path, not of the id"),
+            );
             return None;
         }
         if let Some(bad) = tenant.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
@@ -507,7 +536,10 @@ impl Cx<'_> {
                 let found = kind(other);
                 let d = self.error(span, format!("`now` must be an RFC 3339 date-time, not {found}"));
                 d.labels[0].message = found.to_owned();
-                d.help = Some("write it as `now = \"2026-11-28T00:00:00Z\"`, or remove it to turn time-dependent checks off".into());
+                d.help = Some(
+                    "write it as `now = \"2026-11-28T00:00:00Z\"`, or remove it to turn time-dependent checks off"
+                        .into(),
+                );
                 return None;
             }
         };
@@ -558,8 +590,10 @@ impl Cx<'_> {
                 }
             });
             if found.is_empty() {
-                self.error(span, format!("`{pattern}` matches no file in `{}`", self.dir.display())).help =
-                    Some("globs are relative to the folder of flowc.toml: `*` stays in one folder, `**` crosses folders".into());
+                self.error(span, format!("`{pattern}` matches no file in `{}`", self.dir.display())).help = Some(
+                    "globs are relative to the folder of flowc.toml: `*` stays in one folder, `**` crosses folders"
+                        .into(),
+                );
             }
             out.extend(found);
         }
@@ -571,14 +605,18 @@ impl Cx<'_> {
     fn invalid_glob(&mut self, span: Span, pattern: &str, e: &globset::Error) {
         let d = self.error(span, format!("`{pattern}` is not a valid glob: {}", e.kind()));
         d.labels[0].message = "invalid glob".into();
-        d.help = Some("`*` matches within a folder, `**` across folders, `?` one character, `[abc]` one of a set, `{a,b}` either".into());
+        d.help = Some(
+            "`*` matches within a folder, `**` across folders, `?` one character, `[abc]` one of a set, `{a,b}` either"
+                .into(),
+        );
     }
 
     fn schemas(&mut self, value: &Value<'_>) -> Vec<SchemaEntry> {
         let items = match value.get_ref() {
             DeValue::Array(items) => items,
             DeValue::Table(_) => {
-                let d = self.error(span_of(value), "`schema` must be an array of tables: write each entry as `[[schema]]`");
+                let d =
+                    self.error(span_of(value), "`schema` must be an array of tables: write each entry as `[[schema]]`");
                 d.labels[0].message = "a single table".into();
                 d.help = Some("`[[schema]]` (double brackets) starts one entry; repeat it for each schema".into());
                 return Vec::new();
@@ -598,10 +636,14 @@ impl Cx<'_> {
                 if let Some((_, first)) = entries.iter().find(|(e, _)| e.id == entry.id) {
                     let first = *first;
                     self.diagnostics.push(
-                        Diagnostic::new(Code::InvalidConfig, id_span, format!("the schema `{}` has two `[[schema]]` entries", entry.id))
-                            .with_label("second entry")
-                            .with_secondary(first, "first entry")
-                            .with_help("keep one: a schema `$id` has one definition"),
+                        Diagnostic::new(
+                            Code::InvalidConfig,
+                            id_span,
+                            format!("the schema `{}` has two `[[schema]]` entries", entry.id),
+                        )
+                        .with_label("second entry")
+                        .with_secondary(first, "first entry")
+                        .with_help("keep one: a schema `$id` has one definition"),
                     );
                 } else {
                     entries.push((entry, id_span));
@@ -622,9 +664,14 @@ impl Cx<'_> {
                 "xdm_dir" => &mut xdm_dir,
                 "class" => &mut class,
                 "field_groups" => {
-                    match self.strings("field_groups", value, "[\"https://ns.adobe.com/xdm/context/experienceevent-commerce\"]") {
+                    match self.strings(
+                        "field_groups",
+                        value,
+                        "[\"https://ns.adobe.com/xdm/context/experienceevent-commerce\"]",
+                    ) {
                         Some(list) => {
-                            field_groups = Some((list.iter().map(|(s, _)| (*s).to_owned()).collect::<Vec<_>>(), span_of(key)))
+                            field_groups =
+                                Some((list.iter().map(|(s, _)| (*s).to_owned()).collect::<Vec<_>>(), span_of(key)))
                         }
                         None => ok = false,
                     }
@@ -655,7 +702,8 @@ impl Cx<'_> {
         };
         let location = match (file, xdm_dir) {
             (Some((_, file_key, _)), Some((_, dir_key, _))) => {
-                let (first, second) = if file_key.start < dir_key.start { (file_key, dir_key) } else { (dir_key, file_key) };
+                let (first, second) =
+                    if file_key.start < dir_key.start { (file_key, dir_key) } else { (dir_key, file_key) };
                 self.diagnostics.push(
                     Diagnostic::new(Code::InvalidConfig, second, format!("the `[[schema]]` entry `{id}` has both `file` and `xdm_dir`"))
                         .with_label("second source")
@@ -673,7 +721,9 @@ impl Cx<'_> {
                 return None;
             }
             (Some((file, _, file_span)), None) => {
-                for (extra, what) in [(class.as_ref().map(|c| c.1), "class"), (field_groups.as_ref().map(|f| f.1), "field_groups")] {
+                for (extra, what) in
+                    [(class.as_ref().map(|c| c.1), "class"), (field_groups.as_ref().map(|f| f.1), "field_groups")]
+                {
                     if let Some(at) = extra {
                         let d = self.error(at, format!("`{what}` goes with `xdm_dir`, not with `file`"));
                         d.help = Some("a Schema Registry `file` holds the whole schema: remove this key".into());
@@ -699,7 +749,8 @@ impl Cx<'_> {
                 }
                 let Some((class, _, _)) = class else {
                     if ok {
-                        let d = self.error(dir_span, format!("the `[[schema]]` entry `{id}` has `xdm_dir` but no `class`"));
+                        let d =
+                            self.error(dir_span, format!("the `[[schema]]` entry `{id}` has `xdm_dir` but no `class`"));
                         d.help = Some("add the class `$id`, such as `class = \"https://ns.adobe.com/xdm/context/experienceevent\"`".into());
                     }
                     return None;
@@ -727,7 +778,12 @@ impl Cx<'_> {
                         match word {
                             "error" => lint.fail_on = Some(FailOn::Error),
                             "warning" => lint.fail_on = Some(FailOn::Warning),
-                            _ => self.bad_word(span_of(value), format!("`{word}` is not a valid value of `fail_on`"), word, FAIL_ON),
+                            _ => self.bad_word(
+                                span_of(value),
+                                format!("`{word}` is not a valid value of `fail_on`"),
+                                word,
+                                FAIL_ON,
+                            ),
                         }
                     }
                 }
@@ -737,7 +793,10 @@ impl Cx<'_> {
                             let code = self.code(code_key.get_ref(), span_of(code_key), "given another severity");
                             let DeValue::String(word) = level.get_ref() else {
                                 let found = kind(level.get_ref());
-                                let d = self.error(span_of(level), format!("the severity of `{}` must be a string, not {found}", code_key.get_ref()));
+                                let d = self.error(
+                                    span_of(level),
+                                    format!("the severity of `{}` must be a string, not {found}", code_key.get_ref()),
+                                );
                                 d.labels[0].message = format!("valid: {}", list(LEVELS));
                                 d.help = Some(format!("write one of {}", list(LEVELS)));
                                 continue;
@@ -756,8 +815,9 @@ impl Cx<'_> {
                     }
                     _ => {
                         self.wrong_type("severity", value, "a table of codes");
-                        self.diagnostics.last_mut().expect("just pushed").help =
-                            Some("write it as a `[lint.severity]` section with lines such as `F304 = \"error\"`".into());
+                        self.diagnostics.last_mut().expect("just pushed").help = Some(
+                            "write it as a `[lint.severity]` section with lines such as `F304 = \"error\"`".into(),
+                        );
                     }
                 },
                 "per_file_ignores" => match value.get_ref() {
@@ -779,7 +839,8 @@ impl Cx<'_> {
                                 }
                             };
                             let list = self.strings(pattern, codes, "[\"F319\"]").unwrap_or_default();
-                            let codes: Vec<Code> = list.into_iter().filter_map(|(w, s)| self.code(w, s, "ignored")).collect();
+                            let codes: Vec<Code> =
+                                list.into_iter().filter_map(|(w, s)| self.code(w, s, "ignored")).collect();
                             if let Some(matcher) = matcher {
                                 lint.per_file_ignores.push(PerFileIgnore {
                                     pattern: pattern.to_owned(),
@@ -830,9 +891,10 @@ impl Cx<'_> {
         d.labels[0].message = "always an error".into();
         d.help = Some(match code.phase() {
             Phase::Config => "a broken flowc.toml is always reported: fix the file".into(),
+            Phase::Files => "a file that flowc refuses to read is always reported: name a file inside the project, or `allow` its folder".into(),
             _ => "a file that does not parse cannot be checked or compiled: fix the file".into(),
         });
-        d.notes.push("syntax (F1xx) and configuration (F010) errors cannot be ignored, turned off or lowered".into());
+        d.notes.push("syntax (F1xx), configuration (F010) and file refusal (F020, F021) errors cannot be ignored, turned off or lowered".into());
     }
 
     fn bad_word(&mut self, span: Span, message: String, word: &str, valid: &[&str]) {
@@ -848,7 +910,7 @@ impl Cx<'_> {
 
 /// Codes that flowc.toml cannot ignore or lower: syntax errors and its own.
 fn fixed(code: Code) -> bool {
-    matches!(code.phase(), Phase::Syntax | Phase::Config)
+    matches!(code.phase(), Phase::Syntax | Phase::Config | Phase::Files)
 }
 
 fn has_glob_meta(s: &str) -> bool {
@@ -862,13 +924,17 @@ fn walk(dir: &Path, prefix: &str, depth: usize, visit: &mut dyn FnMut(&str, &Pat
     if depth == 0 {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         if kind.is_dir() {
             walk(&path, &rel, depth - 1, visit);
@@ -919,7 +985,9 @@ fn rfc3339(s: &str) -> Result<i64, String> {
             let seconds = h * 3600 + m * 60;
             if sign == b'+' { seconds } else { -seconds }
         }
-        None => return Err("it has no time zone: add `Z` for UTC or an offset such as `+01:00`".into()),
+        None => {
+            return Err("it has no time zone: add `Z` for UTC or an offset such as `+01:00`".into());
+        }
         _ => return Err(shape.into()),
     };
     if !(1..=12).contains(&month) {

@@ -11,6 +11,7 @@ use crate::render::FileReport;
 use flowc_check::Settings;
 use flowc_compile::dataflow::{self, BodyFile, Dataflow};
 use flowc_compile::import::{self, BodyKind, Import};
+use flowc_diag::files::{FileProvider, MAX_FILE_BYTES};
 use flowc_diag::{Code, Diagnostic, Severity, Span};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -55,7 +56,9 @@ pub fn dataflows(inputs: Vec<JsonInput>) -> Vec<Vec<JsonInput>> {
 }
 
 fn is_bundle(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
     // Cheap before parsing: a bundle names its members at the top.
     if !text.contains("\"mappingSet\"") && !text.contains("\"sourceConnection\"") && !text.contains("\"flow\"") {
         return false;
@@ -91,7 +94,12 @@ fn write(checker: &Checker, group: &[JsonInput], origin: &str, written_dir: Opti
 
 /// One report per file that gets one ([`reported`]), with the configuration's ignores and
 /// severities applied.
-fn reports(df: &Dataflow, group: &[JsonInput], found: Vec<Vec<Diagnostic>>, settings: Option<&Settings>) -> Vec<FileReport> {
+fn reports(
+    df: &Dataflow,
+    group: &[JsonInput],
+    found: Vec<Vec<Diagnostic>>,
+    settings: Option<&Settings>,
+) -> Vec<FileReport> {
     group
         .iter()
         .zip(found)
@@ -111,7 +119,9 @@ fn reports(df: &Dataflow, group: &[JsonInput], found: Vec<Vec<Diagnostic>>, sett
 /// Everything found in one dataflow's files, one report per file that holds a body (or is
 /// named on the command line).
 pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport> {
-    let Some(first) = group.first() else { return Vec::new() };
+    let Some(first) = group.first() else {
+        return Vec::new();
+    };
     let (dir, settings) = (crate::inputs::folder(&first.dir), &first.settings);
     let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
     let Written { df, mut found, import } = write(checker, group, &origin, None);
@@ -147,7 +157,8 @@ pub fn check_all(checker: &Checker, inputs: Vec<JsonInput>) -> Vec<FileReport> {
 }
 
 fn read(checker: &Checker, group: &[JsonInput]) -> Dataflow {
-    let files = group.iter().map(|i| BodyFile { name: i.name.clone(), bytes: i.bytes.clone(), explicit: i.explicit }).collect();
+    let files =
+        group.iter().map(|i| BodyFile { name: i.name.clone(), bytes: i.bytes.clone(), explicit: i.explicit }).collect();
     dataflow::read(files, &checker.flowspecs)
 }
 
@@ -156,17 +167,20 @@ fn read(checker: &Checker, group: &[JsonInput]) -> Dataflow {
 /// file to load columns from. Paths are written relative to `written_dir` (the folder of
 /// the flowc file being written; the bodies' folder when none is).
 fn complete(df: &mut Dataflow, dir: &Path, settings: &Settings, written_dir: Option<&Path>) {
-    let id_at = |body: &Option<flowc_compile::ordered::Node>, pointer: &str| body.as_ref()?.pointer(pointer)?.as_str().map(str::to_owned);
+    let id_at = |body: &Option<flowc_compile::ordered::Node>, pointer: &str| {
+        body.as_ref()?.pointer(pointer)?.as_str().map(str::to_owned)
+    };
     let schema_id = id_at(&df.imported.target_connection, "/data/schema/id")
         .or_else(|| id_at(&df.imported.mapping_set, "/outputSchema/schemaRef/id"))
         .or_else(|| id_at(&df.imported.legacy_mapping_set, "/xdmSchema"));
-    let configured = schema_id.as_deref().is_some_and(|id| settings.config.as_ref().is_some_and(|c| c.schema_for(id).is_some()));
+    let configured =
+        schema_id.as_deref().is_some_and(|id| settings.config.as_ref().is_some_and(|c| c.schema_for(id).is_some()));
     let relative = |file: &Path| match written_dir {
         Some(to) => relative_path(file, to),
         None => file.strip_prefix(dir).unwrap_or(file).to_string_lossy().replace('\\', "/"),
     };
     if let (Some(id), false) = (&schema_id, configured) {
-        df.imported.schema_file = schema_beside(dir, id).map(|f| relative(&f));
+        df.imported.schema_file = schema_beside(settings.files(dir).as_ref(), dir, id).map(|f| relative(&f));
     }
     if let Some(origin) = df.imported.origin(BodyKind::SourceConnection)
         && origin.pointer.is_empty()
@@ -183,8 +197,9 @@ struct SchemaId {
     id: Option<String>,
 }
 
-/// A registry-form schema in `dir` whose `$id` is `id`.
-fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
+/// A registry-form schema in `dir` whose `$id` is `id`, read from `files` (so a link out of
+/// the project is passed over).
+fn schema_beside(files: &dyn FileProvider, dir: &Path, id: &str) -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .flatten()
@@ -193,7 +208,9 @@ fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
         .collect();
     candidates.sort();
     candidates.into_iter().find(|path| {
-        let Ok(text) = std::fs::read_to_string(path) else { return false };
+        let Ok(text) = files.read_text(path, MAX_FILE_BYTES) else {
+            return false;
+        };
         text.contains(id) && serde_json::from_str::<SchemaId>(&text).is_ok_and(|s| s.id.as_deref() == Some(id))
     })
 }
@@ -211,15 +228,23 @@ fn relative_path(file: &Path, to: &Path) -> String {
 
 /// The written flowc text's own diagnostics (every check of a flow file), at their places
 /// in the JSON files.
-fn check_written(checker: &Checker, df: &Dataflow, written: &Import, dir: &Path, settings: &Settings) -> Vec<(usize, Diagnostic)> {
-    let extra = |file: &flowc_syntax::ast::File, src: &str| checker.flow_checks_with(&df.catalog, file, src, dir, settings);
+fn check_written(
+    checker: &Checker,
+    df: &Dataflow,
+    written: &Import,
+    dir: &Path,
+    settings: &Settings,
+) -> Vec<(usize, Diagnostic)> {
+    let extra =
+        |file: &flowc_syntax::ast::File, src: &str| checker.flow_checks_with(&df.catalog, file, src, dir, settings);
     // No path: the configuration is applied to the JSON files, not to this text.
     let no_config = Settings::new(settings.config.clone().map(|c| {
         let mut c = (*c).clone();
         c.lint = Default::default();
         std::sync::Arc::new(c)
     }));
-    let (_, outcome) = flowc_check::check_source_with(&checker.session, written.raw.as_bytes(), None, dir, &no_config, &extra);
+    let (_, outcome) =
+        flowc_check::check_source_with(&checker.session, written.raw.as_bytes(), None, dir, &no_config, &extra);
     outcome.diagnostics.into_iter().filter_map(|d| relocate(d, df, written)).collect()
 }
 

@@ -119,7 +119,10 @@ pub fn run(
         },
         flow_spec,
         emit_curl: args.emit == Some(Emit::Curl),
+        files: None,
     };
+    // The files a flow file names are read under the rules its checks used.
+    let mut configs = flowc_cli::Configs::default();
     let mut built: Vec<(&PathBuf, Compiled)> = Vec::new();
     let mut findings: Vec<FileReport> = Vec::new();
     for (path, bytes) in args.files.iter().zip(&texts) {
@@ -139,7 +142,8 @@ pub fn run(
             }
         };
         let dir = flowc_cli::inputs::folder(path.parent().unwrap_or(Path::new("")));
-        match compile(&parsed.file, &text, dir, &options(flow_spec)) {
+        let files = configs.settings_for(dir).files(dir);
+        match compile(&parsed.file, &text, dir, &CompileOptions { files: Some(files), ..options(flow_spec) }) {
             Ok(compiled) => {
                 if !compiled.warnings().is_empty() {
                     findings.push(report(compiled.warnings().to_vec()));

@@ -34,14 +34,24 @@ pub enum Escape {
 /// own code (a missing schema file is F200, a missing columns file F324).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    Outside { escape: Escape, root: PathBuf },
+    Outside {
+        escape: Escape,
+        root: PathBuf,
+    },
     /// A device, FIFO, socket or pseudo file (named as "a FIFO", ...).
     NotRegular(&'static str),
     Folder,
     Missing,
-    TooLarge { len: u64, max: u64 },
-    /// Not UTF-8 text: the first bad byte's offset (the bytes themselves are never shown).
-    NotUtf8 { offset: usize },
+    TooLarge {
+        len: u64,
+        max: u64,
+    },
+    /// Not UTF-8 text: where the first bad byte is (the bytes themselves are never shown).
+    NotUtf8 {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
     Io(String),
 }
 
@@ -68,9 +78,13 @@ impl Refusal {
             }
             Refusal::NotRegular(kind) => format!("it is {kind}, not a regular file"),
             Refusal::Folder => "it is a folder, not a file".to_owned(),
-            Refusal::Missing => "no such file".to_owned(),
-            Refusal::TooLarge { len, max } => format!("it is {len} bytes; flowc reads files of at most {max} bytes"),
-            Refusal::NotUtf8 { offset } => format!("it is not UTF-8 text (byte {offset} is not valid UTF-8)"),
+            Refusal::Missing => "no such file or folder".to_owned(),
+            Refusal::TooLarge { len, max } => {
+                format!("it is {len} bytes; flowc reads files of at most {max} bytes")
+            }
+            Refusal::NotUtf8 { line, column, .. } => {
+                format!("it is not UTF-8 text (line {line}, column {column})")
+            }
             Refusal::Io(e) => e.clone(),
         }
     }
@@ -114,7 +128,12 @@ pub trait FileProvider: Send + Sync + fmt::Debug {
 
     /// [`FileProvider::read`] as UTF-8 text.
     fn read_text(&self, path: &Path, max: u64) -> Result<String, Refusal> {
-        String::from_utf8(self.read(path, max)?).map_err(|e| Refusal::NotUtf8 { offset: e.utf8_error().valid_up_to() })
+        String::from_utf8(self.read(path, max)?).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+            let at = crate::LineIndex::new(valid).line_col(offset);
+            Refusal::NotUtf8 { offset, line: at.line, column: at.column }
+        })
     }
 }
 
@@ -316,7 +335,8 @@ mod tests {
     use super::*;
 
     fn project() -> (PathBuf, ProjectFiles) {
-        let base = std::env::temp_dir().join(format!("flowc-files-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let base =
+            std::env::temp_dir().join(format!("flowc-files-{}-{:?}", std::process::id(), std::thread::current().id()));
         let root = base.join("project");
         std::fs::create_dir_all(root.join("sub")).expect("temp folder");
         std::fs::create_dir_all(base.join("outside")).expect("temp folder");
@@ -352,7 +372,10 @@ mod tests {
             assert!(matches!(files.read(&link, 100), Err(Refusal::Outside { escape: Escape::Link, .. })));
         }
         let allowed = files.clone().allowing([base.join("outside")]);
-        assert_eq!(allowed.read(&allowed.resolve(&sub, "../../outside/secret.json").expect("allowed"), 100).expect("read"), b"secret");
+        assert_eq!(
+            allowed.read(&allowed.resolve(&sub, "../../outside/secret.json").expect("allowed"), 100).expect("read"),
+            b"secret"
+        );
         assert_eq!(allowed.resolve(&sub, &absolute.display().to_string()).map(|_| ()), Ok(()));
         let _ = std::fs::remove_dir_all(base);
     }
@@ -362,7 +385,10 @@ mod tests {
         assert_eq!(AnyFile.read(Path::new("/dev/null"), 10), Err(Refusal::NotRegular("a device")));
         assert_eq!(AnyFile.read(&std::env::temp_dir(), 10), Err(Refusal::Folder));
         #[cfg(target_os = "linux")]
-        assert_eq!(AnyFile.read(Path::new("/proc/self/environ"), 10), Err(Refusal::NotRegular("a pseudo file of the kernel")));
+        assert_eq!(
+            AnyFile.read(Path::new("/proc/self/environ"), 10),
+            Err(Refusal::NotRegular("a pseudo file of the kernel"))
+        );
     }
 
     #[test]
@@ -370,9 +396,9 @@ mod tests {
         let (base, files) = project();
         let file = base.join("project/sub/in.json");
         assert_eq!(files.read(&file, 1), Err(Refusal::TooLarge { len: 2, max: 1 }));
-        std::fs::write(&file, b"ok\xff\xfe").expect("write");
+        std::fs::write(&file, b"{\n ok\xff\xfe").expect("write");
         let refusal = files.read_text(&file, 10).expect_err("not UTF-8");
-        assert_eq!(refusal, Refusal::NotUtf8 { offset: 2 });
+        assert_eq!(refusal, Refusal::NotUtf8 { offset: 5, line: 2, column: 4 });
         assert!(!refusal.reason().contains('\u{fffd}'));
         let _ = std::fs::remove_dir_all(base);
     }
