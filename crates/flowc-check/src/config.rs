@@ -24,7 +24,7 @@
 //! "legacy/**/*.flow" = ["F319"]
 //! ```
 
-use flowc_diag::files::ProjectFiles;
+use flowc_diag::files::{FileProvider, MAX_FILE_BYTES, ProjectFiles};
 use flowc_diag::{Code, Diagnostic, Phase, Severity, Span};
 use globset::{GlobBuilder, GlobMatcher};
 use std::collections::BTreeMap;
@@ -230,16 +230,21 @@ impl Config {
 
     /// Reads and validates; every problem is a coded diagnostic with a span in the TOML text.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = match std::fs::read(path) {
+        // A pull request may make flowc.toml a link to a secret: it is read under the same
+        // rules as the files a flow file names (its own folder's repository is the project).
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let bytes = match ProjectFiles::for_folder(dir).read(path, MAX_FILE_BYTES) {
             Ok(bytes) => bytes,
-            Err(e) => {
-                let d = Diagnostic::new(
-                    Code::InvalidConfig,
-                    Span::empty(0),
-                    format!("cannot read `{}`: {e}", path.display()),
-                )
-                .with_label("this file")
-                .with_help("check that the file exists and can be read");
+            Err(refusal) => {
+                let d = refusal.diagnostic(Span::empty(0), &path.display().to_string()).unwrap_or_else(|| {
+                    Diagnostic::new(
+                        Code::InvalidConfig,
+                        Span::empty(0),
+                        format!("cannot read `{}`: {refusal}", path.display()),
+                    )
+                    .with_label("this file")
+                    .with_help("check that the file exists and can be read")
+                });
                 return Err(ConfigError { path: path.to_path_buf(), text: String::new(), diagnostics: vec![d] });
             }
         };

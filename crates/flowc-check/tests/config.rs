@@ -683,3 +683,18 @@ fn allow_lists_paths_outside_the_project() {
     let (_, pos) = only_error("allow = \"../shared\"\n");
     assert_eq!(pos, "F010@1:9 `allow` must be an array of strings, not a string");
 }
+
+/// A flowc.toml that links out of its repository is not read (its text would be shown).
+#[cfg(unix)]
+#[test]
+fn a_flowc_toml_linked_out_of_the_repository_is_refused() {
+    let tmp = TempDir::new("linked");
+    tmp.mkdir("repo/.git");
+    let secret = tmp.write("secret.toml", "supersecret123\n");
+    let path = tmp.path().join("repo/flowc.toml");
+    std::os::unix::fs::symlink(&secret, &path).expect("link");
+    let err = Config::load(&path).expect_err("refused");
+    assert_eq!(err.diagnostics[0].code, Code::FileOutsideProject);
+    assert!(err.text.is_empty());
+    assert!(!err.diagnostics[0].message.contains("supersecret123"));
+}
