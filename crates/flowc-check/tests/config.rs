@@ -538,6 +538,7 @@ fn the_init_template_is_valid_and_so_is_every_example_in_it() {
     assert_eq!(config.tenant.as_deref(), Some("acme"));
     assert!(config.now.is_some());
     assert_eq!(config.flowspecs.len(), 1);
+    assert_eq!(config.allow, vec![dir.path().join("../shared-schemas")]);
     assert_eq!(config.schemas.len(), 2);
     assert!(
         !config.lint.ignore.is_empty() && !config.lint.severity.is_empty() && config.lint.per_file_ignores.len() == 1
