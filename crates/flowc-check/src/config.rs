@@ -24,12 +24,12 @@
 //! "legacy/**/*.flow" = ["F319"]
 //! ```
 
-use flowc_diag::files::{FileProvider, MAX_FILE_BYTES, ProjectFiles};
+use flowc_diag::files::{FileProvider, MAX_FILE_BYTES, ProjectFiles, normalize};
 use flowc_diag::{Code, Diagnostic, Phase, Severity, Span};
 use globset::{GlobBuilder, GlobMatcher};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -356,23 +356,6 @@ impl Config {
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         (!parts.is_empty()).then(|| parts.join("/"))
     }
-}
-
-/// Removes `.` and resolves `..` without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push(c);
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
