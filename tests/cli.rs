@@ -652,9 +652,17 @@ fn flowc_bounded(dir: &std::path::Path, args: &[&str]) -> Output {
 }
 
 /// `flowc check` of `flow` in every format: exit 1, `code` reported, the secret nowhere.
+/// Run from the project, and from the flow's own folder (naming it without a folder).
 fn assert_refused_in_every_format(base: &std::path::Path, flow: &std::path::Path, code: &str) {
-    for format in FORMATS {
-        let out = flowc_bounded(&base.join("project"), &["check", "--format", format, flow.to_str().unwrap()]);
+    let name = flow.file_name().and_then(|n| n.to_str()).expect("a file name");
+    let runs = FORMATS.iter().flat_map(|format| {
+        [
+            (base.join("project"), flow.to_str().unwrap(), *format),
+            (flow.parent().expect("folder").to_path_buf(), name, *format),
+        ]
+    });
+    for (cwd, flow, format) in runs {
+        let out = flowc_bounded(&cwd, &["check", "--format", format, flow]);
         let (text, err) = (stdout(&out), stderr(&out));
         assert_eq!(out.status.code(), Some(1), "{format}: {text}{err}");
         assert!(text.contains(code), "{format}: {code} expected in {text}");

@@ -238,7 +238,7 @@ struct Place {
 
 impl Place {
     fn new(path: &Path) -> Place {
-        let lexical = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        let lexical = absolute(path);
         let real = std::fs::canonicalize(&lexical).unwrap_or_else(|_| lexical.clone());
         Place { lexical, real }
     }
@@ -257,7 +257,7 @@ impl ProjectFiles {
     /// The project of a file in `dir` that no flowc.toml applies to: the repository root
     /// (the nearest folder at or above `dir` holding `.git`), else `dir`.
     pub fn for_folder(dir: &Path) -> ProjectFiles {
-        let start = normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        let start = absolute(dir);
         let root = start.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&start);
         ProjectFiles::new(root)
     }
@@ -283,11 +283,11 @@ impl ProjectFiles {
 
     /// Whether `path` may be read: where its links lead must be inside, and so must its
     /// spelling when it does not exist (so that nothing tells whether a file outside exists).
-    fn place(&self, path: &Path, absolute: bool) -> Result<PathBuf, Refusal> {
-        let lexical = normalize(&std::path::absolute(path).map_err(io_refusal)?);
+    fn place(&self, path: &Path, named_absolutely: bool) -> Result<PathBuf, Refusal> {
+        let lexical = absolute(path);
         let outside = |escape| Refusal::Outside { escape, root: self.root.lexical.clone() };
         let lexically_inside = self.allowed_lexically(&lexical);
-        if absolute && !self.allowed.iter().any(|a| a.holds_lexically(&lexical)) {
+        if named_absolutely && !self.allowed.iter().any(|a| a.holds_lexically(&lexical)) {
             return Err(outside(Escape::Absolute));
         }
         match std::fs::canonicalize(path) {
@@ -311,6 +311,15 @@ impl FileProvider for ProjectFiles {
         let real = self.place(path, false)?;
         AnyFile.read(&real, max)
     }
+}
+
+/// `path` from the root of the file system, `.` and `..` folded; the empty path (the folder
+/// of a file named without one) is the current folder. An empty path must never stand for
+/// a place: every path starts with it.
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    let cwd = || std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| cwd().join(path)))
 }
 
 /// Folds `.` and `..` without touching the disk (`a/b/../c` is `a/c`).
@@ -401,6 +410,14 @@ mod tests {
         assert_eq!(refusal, Refusal::NotUtf8 { offset: 5, line: 2, column: 4 });
         assert!(!refusal.reason().contains('\u{fffd}'));
         let _ = std::fs::remove_dir_all(base);
+    }
+
+    #[test]
+    fn the_empty_folder_is_the_current_one_not_everywhere() {
+        let files = ProjectFiles::new(Path::new(""));
+        assert_eq!(files.root(), std::env::current_dir().expect("cwd"));
+        assert!(matches!(files.resolve(Path::new(""), "../outside.json"), Err(Refusal::Outside { .. })));
+        assert!(ProjectFiles::for_folder(Path::new("")).root().is_absolute());
     }
 
     #[test]
