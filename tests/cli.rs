@@ -134,8 +134,7 @@ fn folders_are_walked_for_flow_files_honouring_gitignore_and_globs_expand() {
     let dir = temp_dir("walk");
     std::fs::create_dir_all(dir.join("a/b")).expect("dirs");
     std::fs::write(dir.join("a/b/good.flow"), "source {\n  columns {\n    b: string\n  }\n}\n\ntarget {\n  schema_file = \"product.xed.json\"\n}\n\nmapping {\n  _id = b\n}\n").expect("write");
-    std::fs::copy(common::root().join("fixtures/schema/product.xed.json"), dir.join("a/b/product.xed.json"))
-        .expect("copy");
+    std::fs::copy(common::root().join("fixtures/schema/product.xed.json"), dir.join("a/b/product.xed.json")).expect("copy");
     std::fs::write(dir.join("a/bad.flow"), "mapping {\n  a = \n}\n").expect("write");
     std::fs::write(dir.join("a/notes.txt"), "not a flow file").expect("write");
     std::fs::write(dir.join(".gitignore"), "bad.flow\n").expect("write");
@@ -216,50 +215,34 @@ fn hostile_inputs_get_a_coded_diagnostic_and_exit_1() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty file", Vec::new(), "F110"),
         ("invalid UTF-8", b"mapping {\n  a = \"\xc3\x28\"\n}\n".to_vec(), "F100"),
-        (
-            "100,000 nested parentheses",
-            {
-                let mut s = b"mapping {\n  a = ".to_vec();
-                s.extend(std::iter::repeat_n(b'(', 100_000));
-                s.extend(b"1");
-                s.extend(std::iter::repeat_n(b')', 100_000));
-                s.extend(b"\n}\n");
-                s
-            },
-            "F109",
-        ),
-        (
-            "100,000 nested arrays in a setting",
-            {
-                let mut s = b"options {\n  a = ".to_vec();
-                s.extend(std::iter::repeat_n(b'[', 100_000));
-                s.extend(b"\n}\n");
-                s
-            },
-            "F109",
-        ),
-        (
-            "100,000 unary operators",
-            {
-                let mut s = b"mapping {\n  a = ".to_vec();
-                s.extend(std::iter::repeat_n(b'!', 100_000));
-                s.extend(b"b\n}\n");
-                s
-            },
-            "F109",
-        ),
-        (
-            "10 MB file",
-            {
-                let mut s = b"mapping {\n".to_vec();
-                while s.len() < 10 * 1024 * 1024 {
-                    s.extend(b"  some.destination.path = concat(a, b, \"text\")\n");
-                }
-                s.extend(b"}\n");
-                s
-            },
-            "F111",
-        ),
+        ("100,000 nested parentheses", {
+            let mut s = b"mapping {\n  a = ".to_vec();
+            s.extend(std::iter::repeat_n(b'(', 100_000));
+            s.extend(b"1");
+            s.extend(std::iter::repeat_n(b')', 100_000));
+            s.extend(b"\n}\n");
+            s
+        }, "F109"),
+        ("100,000 nested arrays in a setting", {
+            let mut s = b"options {\n  a = ".to_vec();
+            s.extend(std::iter::repeat_n(b'[', 100_000));
+            s.extend(b"\n}\n");
+            s
+        }, "F109"),
+        ("100,000 unary operators", {
+            let mut s = b"mapping {\n  a = ".to_vec();
+            s.extend(std::iter::repeat_n(b'!', 100_000));
+            s.extend(b"b\n}\n");
+            s
+        }, "F109"),
+        ("10 MB file", {
+            let mut s = b"mapping {\n".to_vec();
+            while s.len() < 10 * 1024 * 1024 {
+                s.extend(b"  some.destination.path = concat(a, b, \"text\")\n");
+            }
+            s.extend(b"}\n");
+            s
+        }, "F111"),
         ("unbalanced brackets", b"mapping {\n  a = ([)]\n}\n".to_vec(), "F10"),
         ("unterminated string", b"mapping {\n  a = \"open\n}\n".to_vec(), "F102"),
     ];
@@ -437,16 +420,14 @@ fn build_writes_the_bodies_atomically_and_nothing_when_a_file_has_an_error() {
 #[test]
 fn flowspec_lists_the_builtin_spec_and_those_of_flowc_toml() {
     let dir = temp_dir("flowspecs");
-    let mut spec: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(common::root().join("fixtures/flowspecs/crm-to-aep.json")).expect("spec"),
-    )
-    .expect("JSON");
+    let mut spec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::root().join("fixtures/flowspecs/crm-to-aep.json")).expect("spec"))
+            .expect("JSON");
     spec["id"] = "aaaaaaaa-270c-4525-bdec-c2ba7cce3860".into();
     spec["name"] = "CustomToAEP".into();
     std::fs::write(dir.join("custom.json"), serde_json::json!({ "items": [spec] }).to_string()).expect("write");
     std::fs::write(dir.join("flowc.toml"), "flowspecs = [\"custom.json\"]\n").expect("write");
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_flowc")).args(["flowspec", "list"]).current_dir(&dir).output().expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_flowc")).args(["flowspec", "list"]).current_dir(&dir).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let list = stdout(&out);
     assert!(list.contains("CRMToAEP") && list.contains("CustomToAEP"), "{list}");
@@ -458,9 +439,7 @@ fn json_bodies_are_checked_at_their_json_positions() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains(
-            "fixtures/import/unknown-columns/mapping-set.json:27:43: error[F300] unknown source field `Descrption`"
-        ),
+        text.contains("fixtures/import/unknown-columns/mapping-set.json:27:43: error[F300] unknown source field `Descrption`"),
         "{text}"
     );
     // A folder of clean bodies and their schema: the schema file is no body and is passed over.
@@ -502,8 +481,7 @@ fn import_writes_a_flow_file_that_checks_and_builds_back_to_the_same_bodies() {
     let build = flowc(&["build", written.to_str().unwrap(), "-o", built.to_str().unwrap()]);
     assert_eq!(build.status.code(), Some(0), "{}{}", stdout(&build), stderr(&build));
     for name in ["source-connection.json", "target-connection.json", "mapping-set.json", "flow.json"] {
-        let original =
-            std::fs::read_to_string(common::root().join("fixtures/import/payments").join(name)).expect("original");
+        let original = std::fs::read_to_string(common::root().join("fixtures/import/payments").join(name)).expect("original");
         let again = std::fs::read_dir(&built)
             .expect("built")
             .flatten()
@@ -529,8 +507,7 @@ fn import_of_broken_bodies_writes_nothing_and_exits_1() {
 #[test]
 fn a_json_body_on_stdin_is_checked_when_its_name_says_json() {
     let body = std::fs::read(common::root().join("fixtures/import/unknown-columns/mapping-set.json")).expect("fixture");
-    let out =
-        flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", "mapping-set.json", "-"], Some(&body));
+    let out = flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", "mapping-set.json", "-"], Some(&body));
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // Alone, the mapping set has no source columns and no schema: said once each.
     assert!(stdout(&out).contains("mapping-set.json:1:1: warning[F324]"), "{}", stdout(&out));
@@ -543,20 +520,11 @@ fn json_bodies_named_twice_or_alone_or_from_their_folder_check_cleanly() {
     let out = flowc(&["check", "--format", "short", "fixtures/import/payments/flow.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // The same file by two names is one file, not a second flow.
-    let out =
-        flowc(&["check", "--format", "short", "fixtures/import/payments", "./fixtures/import/payments/flow.json"]);
+    let out = flowc(&["check", "--format", "short", "fixtures/import/payments", "./fixtures/import/payments/flow.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // Named from inside their folder, the bodies still find the schema beside them.
     let out = Command::new(env!("CARGO_BIN_EXE_flowc"))
-        .args([
-            "check",
-            "--format",
-            "short",
-            "flow.json",
-            "mapping-set.json",
-            "source-connection.json",
-            "target-connection.json",
-        ])
+        .args(["check", "--format", "short", "flow.json", "mapping-set.json", "source-connection.json", "target-connection.json"])
         .current_dir(common::root().join("fixtures/import/payments"))
         .output()
         .expect("flowc runs");

@@ -97,13 +97,11 @@ fn syntax_error_fixtures_report_the_expected_codes_and_positions() {
 #[test]
 fn diagnostic_fixtures_report_the_expected_codes_and_positions() {
     // Codes of other phases keep JSON fixtures here too (run by their crates' tests).
-    let any_flow = std::fs::read_dir(root().join("fixtures/diagnostics")).into_iter().flatten().flatten().any(|dir| {
-        std::fs::read_dir(dir.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|f| f.path().extension().is_some_and(|e| e == "flow"))
-    });
+    let any_flow = std::fs::read_dir(root().join("fixtures/diagnostics"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|dir| std::fs::read_dir(dir.path()).into_iter().flatten().flatten().any(|f| f.path().extension().is_some_and(|e| e == "flow")));
     if !any_flow {
         return;
     }

@@ -222,9 +222,7 @@ impl Config {
     pub fn find(dir: &Path) -> Option<PathBuf> {
         let start = normalize(&std::path::absolute(dir).ok()?);
         let found = start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())?;
-        let below_cwd = || {
-            std::env::current_dir().ok().and_then(|cwd| found.strip_prefix(normalize(&cwd)).ok().map(Path::to_path_buf))
-        };
+        let below_cwd = || std::env::current_dir().ok().and_then(|cwd| found.strip_prefix(normalize(&cwd)).ok().map(Path::to_path_buf));
         Some(dir.is_relative().then(below_cwd).flatten().unwrap_or_else(|| found.clone()))
     }
 
@@ -237,13 +235,9 @@ impl Config {
             Ok(bytes) => bytes,
             Err(refusal) => {
                 let d = refusal.diagnostic(Span::empty(0), &path.display().to_string()).unwrap_or_else(|| {
-                    Diagnostic::new(
-                        Code::InvalidConfig,
-                        Span::empty(0),
-                        format!("cannot read `{}`: {refusal}", path.display()),
-                    )
-                    .with_label("this file")
-                    .with_help("check that the file exists and can be read")
+                    Diagnostic::new(Code::InvalidConfig, Span::empty(0), format!("cannot read `{}`: {refusal}", path.display()))
+                        .with_label("this file")
+                        .with_help("check that the file exists and can be read")
                 });
                 return Err(ConfigError { path: path.to_path_buf(), text: String::new(), diagnostics: vec![d] });
             }
@@ -426,8 +420,7 @@ impl Cx<'_> {
 
     fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
         let found = kind(value.get_ref());
-        self.error(span_of(value), format!("`{key}` must be {expected}, not {found}")).labels[0].message =
-            found.to_owned();
+        self.error(span_of(value), format!("`{key}` must be {expected}, not {found}")).labels[0].message = found.to_owned();
     }
 
     fn string<'v>(&mut self, key: &str, value: &'v Value<'_>) -> Option<&'v str> {
@@ -444,8 +437,9 @@ impl Cx<'_> {
     fn strings<'v>(&mut self, key: &str, value: &'v Value<'_>, example: &str) -> Option<Vec<(&'v str, Span)>> {
         let DeValue::Array(items) = value.get_ref() else {
             let found = kind(value.get_ref());
-            self.error(span_of(value), format!("`{key}` must be an array of strings, not {found}")).labels[0].message =
-                found.to_owned();
+            self.error(span_of(value), format!("`{key}` must be an array of strings, not {found}"))
+                .labels[0]
+                .message = found.to_owned();
             let last = self.diagnostics.last_mut().expect("just pushed");
             last.help = Some(format!("write it as a list, even of one: `{key} = {example}`"));
             return None;
@@ -456,8 +450,8 @@ impl Cx<'_> {
                 DeValue::String(s) => out.push((s.as_ref(), span_of(item))),
                 other => {
                     let found = kind(other);
-                    self.error(span_of(item), format!("the items of `{key}` must be strings, not {found}")).labels[0]
-                        .message = found.to_owned();
+                    self.error(span_of(item), format!("the items of `{key}` must be strings, not {found}")).labels[0].message =
+                        found.to_owned();
                 }
             }
         }
@@ -502,9 +496,8 @@ impl Cx<'_> {
             return None;
         }
         if let Some(rest) = tenant.strip_prefix('_') {
-            self.error(span, format!("write the tenant without its leading underscore: `{rest}`")).help = Some(
-                format!("flowc reads `_{{TENANT_ID}}` as `_{rest}`: the underscore is part of the path, not of the id"),
-            );
+            self.error(span, format!("write the tenant without its leading underscore: `{rest}`")).help =
+                Some(format!("flowc reads `_{{TENANT_ID}}` as `_{rest}`: the underscore is part of the path, not of the id"));
             return None;
         }
         if let Some(bad) = tenant.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
@@ -524,10 +517,7 @@ impl Cx<'_> {
                 let found = kind(other);
                 let d = self.error(span, format!("`now` must be an RFC 3339 date-time, not {found}"));
                 d.labels[0].message = found.to_owned();
-                d.help = Some(
-                    "write it as `now = \"2026-11-28T00:00:00Z\"`, or remove it to turn time-dependent checks off"
-                        .into(),
-                );
+                d.help = Some("write it as `now = \"2026-11-28T00:00:00Z\"`, or remove it to turn time-dependent checks off".into());
                 return None;
             }
         };
@@ -578,10 +568,8 @@ impl Cx<'_> {
                 }
             });
             if found.is_empty() {
-                self.error(span, format!("`{pattern}` matches no file in `{}`", self.dir.display())).help = Some(
-                    "globs are relative to the folder of flowc.toml: `*` stays in one folder, `**` crosses folders"
-                        .into(),
-                );
+                self.error(span, format!("`{pattern}` matches no file in `{}`", self.dir.display())).help =
+                    Some("globs are relative to the folder of flowc.toml: `*` stays in one folder, `**` crosses folders".into());
             }
             out.extend(found);
         }
@@ -593,18 +581,14 @@ impl Cx<'_> {
     fn invalid_glob(&mut self, span: Span, pattern: &str, e: &globset::Error) {
         let d = self.error(span, format!("`{pattern}` is not a valid glob: {}", e.kind()));
         d.labels[0].message = "invalid glob".into();
-        d.help = Some(
-            "`*` matches within a folder, `**` across folders, `?` one character, `[abc]` one of a set, `{a,b}` either"
-                .into(),
-        );
+        d.help = Some("`*` matches within a folder, `**` across folders, `?` one character, `[abc]` one of a set, `{a,b}` either".into());
     }
 
     fn schemas(&mut self, value: &Value<'_>) -> Vec<SchemaEntry> {
         let items = match value.get_ref() {
             DeValue::Array(items) => items,
             DeValue::Table(_) => {
-                let d =
-                    self.error(span_of(value), "`schema` must be an array of tables: write each entry as `[[schema]]`");
+                let d = self.error(span_of(value), "`schema` must be an array of tables: write each entry as `[[schema]]`");
                 d.labels[0].message = "a single table".into();
                 d.help = Some("`[[schema]]` (double brackets) starts one entry; repeat it for each schema".into());
                 return Vec::new();
@@ -624,14 +608,10 @@ impl Cx<'_> {
                 if let Some((_, first)) = entries.iter().find(|(e, _)| e.id == entry.id) {
                     let first = *first;
                     self.diagnostics.push(
-                        Diagnostic::new(
-                            Code::InvalidConfig,
-                            id_span,
-                            format!("the schema `{}` has two `[[schema]]` entries", entry.id),
-                        )
-                        .with_label("second entry")
-                        .with_secondary(first, "first entry")
-                        .with_help("keep one: a schema `$id` has one definition"),
+                        Diagnostic::new(Code::InvalidConfig, id_span, format!("the schema `{}` has two `[[schema]]` entries", entry.id))
+                            .with_label("second entry")
+                            .with_secondary(first, "first entry")
+                            .with_help("keep one: a schema `$id` has one definition"),
                     );
                 } else {
                     entries.push((entry, id_span));
@@ -652,14 +632,9 @@ impl Cx<'_> {
                 "xdm_dir" => &mut xdm_dir,
                 "class" => &mut class,
                 "field_groups" => {
-                    match self.strings(
-                        "field_groups",
-                        value,
-                        "[\"https://ns.adobe.com/xdm/context/experienceevent-commerce\"]",
-                    ) {
+                    match self.strings("field_groups", value, "[\"https://ns.adobe.com/xdm/context/experienceevent-commerce\"]") {
                         Some(list) => {
-                            field_groups =
-                                Some((list.iter().map(|(s, _)| (*s).to_owned()).collect::<Vec<_>>(), span_of(key)))
+                            field_groups = Some((list.iter().map(|(s, _)| (*s).to_owned()).collect::<Vec<_>>(), span_of(key)))
                         }
                         None => ok = false,
                     }
@@ -690,8 +665,7 @@ impl Cx<'_> {
         };
         let location = match (file, xdm_dir) {
             (Some((_, file_key, _)), Some((_, dir_key, _))) => {
-                let (first, second) =
-                    if file_key.start < dir_key.start { (file_key, dir_key) } else { (dir_key, file_key) };
+                let (first, second) = if file_key.start < dir_key.start { (file_key, dir_key) } else { (dir_key, file_key) };
                 self.diagnostics.push(
                     Diagnostic::new(Code::InvalidConfig, second, format!("the `[[schema]]` entry `{id}` has both `file` and `xdm_dir`"))
                         .with_label("second source")
@@ -709,9 +683,7 @@ impl Cx<'_> {
                 return None;
             }
             (Some((file, _, file_span)), None) => {
-                for (extra, what) in
-                    [(class.as_ref().map(|c| c.1), "class"), (field_groups.as_ref().map(|f| f.1), "field_groups")]
-                {
+                for (extra, what) in [(class.as_ref().map(|c| c.1), "class"), (field_groups.as_ref().map(|f| f.1), "field_groups")] {
                     if let Some(at) = extra {
                         let d = self.error(at, format!("`{what}` goes with `xdm_dir`, not with `file`"));
                         d.help = Some("a Schema Registry `file` holds the whole schema: remove this key".into());
@@ -737,8 +709,7 @@ impl Cx<'_> {
                 }
                 let Some((class, _, _)) = class else {
                     if ok {
-                        let d =
-                            self.error(dir_span, format!("the `[[schema]]` entry `{id}` has `xdm_dir` but no `class`"));
+                        let d = self.error(dir_span, format!("the `[[schema]]` entry `{id}` has `xdm_dir` but no `class`"));
                         d.help = Some("add the class `$id`, such as `class = \"https://ns.adobe.com/xdm/context/experienceevent\"`".into());
                     }
                     return None;
@@ -766,12 +737,7 @@ impl Cx<'_> {
                         match word {
                             "error" => lint.fail_on = Some(FailOn::Error),
                             "warning" => lint.fail_on = Some(FailOn::Warning),
-                            _ => self.bad_word(
-                                span_of(value),
-                                format!("`{word}` is not a valid value of `fail_on`"),
-                                word,
-                                FAIL_ON,
-                            ),
+                            _ => self.bad_word(span_of(value), format!("`{word}` is not a valid value of `fail_on`"), word, FAIL_ON),
                         }
                     }
                 }
@@ -781,10 +747,7 @@ impl Cx<'_> {
                             let code = self.code(code_key.get_ref(), span_of(code_key), "given another severity");
                             let DeValue::String(word) = level.get_ref() else {
                                 let found = kind(level.get_ref());
-                                let d = self.error(
-                                    span_of(level),
-                                    format!("the severity of `{}` must be a string, not {found}", code_key.get_ref()),
-                                );
+                                let d = self.error(span_of(level), format!("the severity of `{}` must be a string, not {found}", code_key.get_ref()));
                                 d.labels[0].message = format!("valid: {}", list(LEVELS));
                                 d.help = Some(format!("write one of {}", list(LEVELS)));
                                 continue;
@@ -803,9 +766,8 @@ impl Cx<'_> {
                     }
                     _ => {
                         self.wrong_type("severity", value, "a table of codes");
-                        self.diagnostics.last_mut().expect("just pushed").help = Some(
-                            "write it as a `[lint.severity]` section with lines such as `F304 = \"error\"`".into(),
-                        );
+                        self.diagnostics.last_mut().expect("just pushed").help =
+                            Some("write it as a `[lint.severity]` section with lines such as `F304 = \"error\"`".into());
                     }
                 },
                 "per_file_ignores" => match value.get_ref() {
@@ -827,8 +789,7 @@ impl Cx<'_> {
                                 }
                             };
                             let list = self.strings(pattern, codes, "[\"F319\"]").unwrap_or_default();
-                            let codes: Vec<Code> =
-                                list.into_iter().filter_map(|(w, s)| self.code(w, s, "ignored")).collect();
+                            let codes: Vec<Code> = list.into_iter().filter_map(|(w, s)| self.code(w, s, "ignored")).collect();
                             if let Some(matcher) = matcher {
                                 lint.per_file_ignores.push(PerFileIgnore {
                                     pattern: pattern.to_owned(),

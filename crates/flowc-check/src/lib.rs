@@ -153,10 +153,7 @@ impl Session {
             SchemaSource::RegistryFile(path) if self.virtual_files.contains_key(path) => {
                 flowc_schema::load_registry_str(path.clone(), &self.virtual_files[path])
             }
-            _ => flowc_schema::load_with(
-                source,
-                &flowc_schema::LoadOptions { files: files.clone(), ..Default::default() },
-            ),
+            _ => flowc_schema::load_with(source, &flowc_schema::LoadOptions { files: files.clone(), ..Default::default() }),
         })
     }
 
@@ -235,9 +232,7 @@ impl Session {
             catalog: self.catalog,
             schema: loaded.as_ref().and_then(|l| l.index.as_ref()),
             source,
-            tenant: settings
-                .tenant()
-                .or_else(|| loaded.as_ref().and_then(|l| l.index.as_ref()).and_then(|i| i.tenant())),
+            tenant: settings.tenant().or_else(|| loaded.as_ref().and_then(|l| l.index.as_ref()).and_then(|i| i.tenant())),
         };
         mapping::check_mapping(mapping, src, &ctx, &mut outcome.diagnostics);
         outcome
@@ -255,11 +250,7 @@ impl Session {
     ) -> Option<Arc<Loaded>> {
         let files = &settings.files(dir);
         let target = file.blocks.iter().find(|b| b.kind == BlockKind::Target);
-        let text = |key: &str| {
-            target
-                .and_then(|t| t.setting(key))
-                .and_then(|s| s.value.kind.as_text().map(|v| (v.to_owned(), s.value.span)))
-        };
+        let text = |key: &str| target.and_then(|t| t.setting(key)).and_then(|s| s.value.kind.as_text().map(|v| (v.to_owned(), s.value.span)));
         // A file the flow file names is refused here, at the name, before anything reads it.
         let resolve = |reference: &str, span: Span, outcome: &mut Outcome| match self.resolve(files, dir, reference) {
             Err(refusal) if refusal.code().is_some() => {
@@ -282,9 +273,7 @@ impl Session {
             let field_groups = target
                 .and_then(|t| t.setting("field_groups"))
                 .map(|s| match &s.value.kind {
-                    ValueKind::Array(items) => {
-                        items.iter().filter_map(|i| i.kind.as_text().map(str::to_owned)).collect()
-                    }
+                    ValueKind::Array(items) => items.iter().filter_map(|i| i.kind.as_text().map(str::to_owned)).collect(),
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
@@ -324,8 +313,7 @@ impl Session {
         if first {
             // Problems of the schema file as a whole, or of the arguments naming it, are
             // said by this file's own diagnostic below.
-            let inside =
-                |e: &&flowc_schema::SchemaError| e.file.is_some() && e.diagnostic.code != Code::SchemaUnreadable;
+            let inside = |e: &&flowc_schema::SchemaError| e.file.is_some() && e.diagnostic.code != Code::SchemaUnreadable;
             outcome.external.extend(loaded.diagnostics.iter().filter(inside).map(|e| External {
                 file: e.file.clone().unwrap_or_else(|| dir.to_path_buf()),
                 text: e.text.clone(),
@@ -383,8 +371,7 @@ pub fn apply_suppressions(file: &File, diagnostics: &mut Vec<Diagnostic>) {
         }
         let at = d.primary_span().start;
         let hit = file.suppressions.iter().position(|s| {
-            s.codes.iter().any(|c| c.value == d.code)
-                && s.target.is_none_or(|t| t.start <= at && at < t.end.max(t.start + 1))
+            s.codes.iter().any(|c| c.value == d.code) && s.target.is_none_or(|t| t.start <= at && at < t.end.max(t.start + 1))
         });
         if let Some(i) = hit {
             used[i] = true;
@@ -395,13 +382,9 @@ pub fn apply_suppressions(file: &File, diagnostics: &mut Vec<Diagnostic>) {
         if !used {
             let codes: Vec<&str> = s.codes.iter().map(|c| c.value.as_str()).collect();
             diagnostics.push(
-                Diagnostic::new(
-                    Code::UnusedSuppression,
-                    s.span,
-                    format!("this suppression of {} silences nothing", codes.join(", ")),
-                )
-                .with_label("unused")
-                .with_help("remove it: the problem it was written for is gone"),
+                Diagnostic::new(Code::UnusedSuppression, s.span, format!("this suppression of {} silences nothing", codes.join(", ")))
+                    .with_label("unused")
+                    .with_help("remove it: the problem it was written for is gone"),
             );
         }
     }

@@ -180,11 +180,7 @@ F001 = "info"
     assert_eq!(config.now, Some(1_795_824_000), "2026-11-28T00:00:00Z in epoch seconds");
     assert_eq!(
         config.flowspecs,
-        vec![
-            dir.path().join("extra/one.json"),
-            dir.path().join("flowspecs/a.json"),
-            dir.path().join("flowspecs/b.json")
-        ],
+        vec![dir.path().join("extra/one.json"), dir.path().join("flowspecs/a.json"), dir.path().join("flowspecs/b.json")],
         "globs expanded (`*` stays in its folder, only `.json`), sorted, without duplicates"
     );
     assert_eq!(config.schemas.len(), 2);
@@ -385,14 +381,8 @@ fn flowspecs_must_name_existing_files() {
     let (_, pos) = errors_in(dir.path(), "flowspecs = [\"specs/*.json\", \"missing.json\", \"folder.json\"]\n");
     assert_eq!(pos.len(), 3, "{pos:#?}");
     assert!(pos[0].starts_with("F010@1:14 `specs/*.json` matches no file in "), "{pos:#?}");
-    assert!(
-        pos[1].starts_with("F010@1:30 flow spec file `") && pos[1].ends_with("missing.json` does not exist"),
-        "{pos:#?}"
-    );
-    assert!(
-        pos[2].starts_with("F010@1:46 flow spec file `") && pos[2].ends_with("folder.json` is not a file"),
-        "{pos:#?}"
-    );
+    assert!(pos[1].starts_with("F010@1:30 flow spec file `") && pos[1].ends_with("missing.json` does not exist"), "{pos:#?}");
+    assert!(pos[2].starts_with("F010@1:46 flow spec file `") && pos[2].ends_with("folder.json` is not a file"), "{pos:#?}");
 }
 
 #[test]
@@ -401,8 +391,7 @@ fn schema_entries_need_an_id_and_exactly_one_source() {
     dir.write("s.xed.json", "{}");
     dir.mkdir("xdm");
 
-    let (err, pos) =
-        errors_in(dir.path(), "[[schema]]\nid = \"a\"\nfile = \"s.xed.json\"\nxdm_dir = \"xdm\"\nclass = \"c\"\n");
+    let (err, pos) = errors_in(dir.path(), "[[schema]]\nid = \"a\"\nfile = \"s.xed.json\"\nxdm_dir = \"xdm\"\nclass = \"c\"\n");
     assert_eq!(pos, vec!["F010@4:1 the `[[schema]]` entry `a` has both `file` and `xdm_dir`"]);
     let d = &err.diagnostics[0];
     assert_eq!(d.labels.len(), 2, "the other source is a secondary label");
@@ -423,21 +412,13 @@ fn schema_entries_need_an_id_and_exactly_one_source() {
 
     let (_, pos) = errors_in(dir.path(), "[[schema]]\nid = \"e\"\nfile = \"nope.xed.json\"\n");
     assert_eq!(pos.len(), 1);
-    assert!(
-        pos[0].starts_with("F010@3:8 schema file `") && pos[0].ends_with("nope.xed.json` does not exist"),
-        "{pos:#?}"
-    );
+    assert!(pos[0].starts_with("F010@3:8 schema file `") && pos[0].ends_with("nope.xed.json` does not exist"), "{pos:#?}");
 
     let (_, pos) = errors_in(dir.path(), "[[schema]]\nid = \"f\"\nxdm_dir = \"s.xed.json\"\nclass = \"c\"\n");
-    assert!(
-        pos[0].starts_with("F010@3:11 XDM folder `") && pos[0].ends_with("s.xed.json` is not a folder"),
-        "{pos:#?}"
-    );
+    assert!(pos[0].starts_with("F010@3:11 XDM folder `") && pos[0].ends_with("s.xed.json` is not a folder"), "{pos:#?}");
 
-    let (err, pos) = errors_in(
-        dir.path(),
-        "[[schema]]\nid = \"g\"\nfile = \"s.xed.json\"\n\n[[schema]]\nid = \"g\"\nfile = \"s.xed.json\"\n",
-    );
+    let (err, pos) =
+        errors_in(dir.path(), "[[schema]]\nid = \"g\"\nfile = \"s.xed.json\"\n\n[[schema]]\nid = \"g\"\nfile = \"s.xed.json\"\n");
     assert_eq!(pos, vec!["F010@6:6 the schema `g` has two `[[schema]]` entries"]);
     assert_eq!(LineIndex::new(&err.text).line_col(err.diagnostics[0].labels[1].span.start).line, 2);
 }
@@ -448,10 +429,7 @@ fn now_must_be_rfc_3339_with_a_time_zone() {
     assert!(pos.starts_with("F010@1:7 `now` is not an RFC 3339 date-time: expected"), "{pos}");
     assert!(d.help.as_deref().is_some_and(|h| h.contains("2026-11-28T00:00:00Z")));
     let (_, pos) = only_error("now = \"2026-11-28T00:00:00\"\n");
-    assert_eq!(
-        pos,
-        "F010@1:7 `now` is not an RFC 3339 date-time: it has no time zone: add `Z` for UTC or an offset such as `+01:00`"
-    );
+    assert_eq!(pos, "F010@1:7 `now` is not an RFC 3339 date-time: it has no time zone: add `Z` for UTC or an offset such as `+01:00`");
     let (_, pos) = only_error("now = 2026-11-28T00:00:00\n");
     assert!(pos.starts_with("F010@1:7 ") && pos.contains("no time zone"), "a TOML local date-time: {pos}");
     let (_, pos) = only_error("now = \"2026-02-30T00:00:00Z\"\n");
@@ -522,9 +500,7 @@ fn the_init_template_is_valid_and_so_is_every_example_in_it() {
     let uncommented: String = INIT_TEMPLATE
         .lines()
         .map(|line| match line.strip_prefix("# ") {
-            Some(rest) if rest.starts_with('[') || rest.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => {
-                rest
-            }
+            Some(rest) if rest.starts_with('[') || rest.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => rest,
             _ => line,
         })
         .map(|l| format!("{l}\n"))
@@ -533,16 +509,13 @@ fn the_init_template_is_valid_and_so_is_every_example_in_it() {
     dir.write("flowspecs/paypal.json", "{}");
     dir.write("schemas/payments.xed.json", "{}");
     dir.mkdir("xdm/components");
-    let config =
-        Config::parse(&dir.path().join("flowc.toml"), &uncommented).unwrap_or_else(|e| panic!("{:#?}", positions(&e)));
+    let config = Config::parse(&dir.path().join("flowc.toml"), &uncommented).unwrap_or_else(|e| panic!("{:#?}", positions(&e)));
     assert_eq!(config.tenant.as_deref(), Some("acme"));
     assert!(config.now.is_some());
     assert_eq!(config.flowspecs.len(), 1);
     assert_eq!(config.allow, vec![dir.path().join("../shared-schemas")]);
     assert_eq!(config.schemas.len(), 2);
-    assert!(
-        !config.lint.ignore.is_empty() && !config.lint.severity.is_empty() && config.lint.per_file_ignores.len() == 1
-    );
+    assert!(!config.lint.ignore.is_empty() && !config.lint.severity.is_empty() && config.lint.per_file_ignores.len() == 1);
     assert_eq!(config.lint.fail_on, Some(FailOn::Error));
 }
 
@@ -569,11 +542,7 @@ fn apply_drops_ignored_codes_everywhere() {
     let config = config(&dir, "[lint]\nignore = [\"F210\", \"duplicate-schema-id\"]\n");
     let file = dir.path().join("flows/a.flow");
     assert_eq!(
-        applied(
-            &config,
-            &file,
-            &[Code::UnsupportedConstruct, Code::UnknownKey, Code::DuplicateSchemaId, Code::UnsupportedConstruct]
-        ),
+        applied(&config, &file, &[Code::UnsupportedConstruct, Code::UnknownKey, Code::DuplicateSchemaId, Code::UnsupportedConstruct]),
         vec![(Code::UnknownKey, Severity::Error)]
     );
     // Outside the config's folder too: `ignore` is not a per-file setting.
@@ -588,26 +557,12 @@ fn apply_drops_per_file_codes_only_in_matching_files() {
         "[lint.per_file_ignores]\n\"legacy/**/*.flow\" = [\"F214\"]\n\"*_old.flow\" = [\"F212\"]\n\"top/*.flow\" = [\"F213\"]\n",
     );
     let codes = [Code::MissingSchemaId, Code::DuplicateSchemaId, Code::FieldGroupNotForClass];
-    let kept = |rel: &str| -> Vec<Code> {
-        applied(&config, &dir.path().join(rel), &codes).into_iter().map(|(c, _)| c).collect()
-    };
-    assert_eq!(
-        kept("legacy/x.flow"),
-        vec![Code::DuplicateSchemaId, Code::FieldGroupNotForClass],
-        "`**` matches zero folders"
-    );
-    assert_eq!(
-        kept("legacy/a/b/x.flow"),
-        vec![Code::DuplicateSchemaId, Code::FieldGroupNotForClass],
-        "`**` crosses folders"
-    );
+    let kept = |rel: &str| -> Vec<Code> { applied(&config, &dir.path().join(rel), &codes).into_iter().map(|(c, _)| c).collect() };
+    assert_eq!(kept("legacy/x.flow"), vec![Code::DuplicateSchemaId, Code::FieldGroupNotForClass], "`**` matches zero folders");
+    assert_eq!(kept("legacy/a/b/x.flow"), vec![Code::DuplicateSchemaId, Code::FieldGroupNotForClass], "`**` crosses folders");
     assert_eq!(kept("legacy/x.json"), codes.to_vec());
     assert_eq!(kept("src/legacy/x.flow"), codes.to_vec(), "a pattern with `/` is anchored at the config's folder");
-    assert_eq!(
-        kept("deep/er/pay_old.flow"),
-        vec![Code::MissingSchemaId, Code::FieldGroupNotForClass],
-        "a pattern without `/` matches the name"
-    );
+    assert_eq!(kept("deep/er/pay_old.flow"), vec![Code::MissingSchemaId, Code::FieldGroupNotForClass], "a pattern without `/` matches the name");
     assert_eq!(kept("top/a.flow"), vec![Code::MissingSchemaId, Code::DuplicateSchemaId]);
     assert_eq!(kept("top/sub/a.flow"), codes.to_vec(), "`*` does not cross `/`");
     // A path with `..` and `.` is normalized before matching.
@@ -620,20 +575,13 @@ fn apply_drops_per_file_codes_only_in_matching_files() {
 #[test]
 fn apply_changes_severities_and_drops_the_codes_turned_off() {
     let dir = TempDir::new("apply-severity");
-    let config =
-        config(&dir, "[lint.severity]\nF210 = \"error\"\nF212 = \"info\"\nF213 = \"off\"\nF001 = \"warning\"\n");
+    let config = config(&dir, "[lint.severity]\nF210 = \"error\"\nF212 = \"info\"\nF213 = \"off\"\nF001 = \"warning\"\n");
     assert_eq!(Code::UnsupportedConstruct.default_severity(), Severity::Warning);
     assert_eq!(
         applied(
             &config,
             &dir.path().join("a.flow"),
-            &[
-                Code::UnsupportedConstruct,
-                Code::DuplicateSchemaId,
-                Code::FieldGroupNotForClass,
-                Code::SuppressionWithoutReason,
-                Code::UnknownKey
-            ]
+            &[Code::UnsupportedConstruct, Code::DuplicateSchemaId, Code::FieldGroupNotForClass, Code::SuppressionWithoutReason, Code::UnknownKey]
         ),
         vec![
             (Code::UnsupportedConstruct, Severity::Error),
@@ -647,19 +595,11 @@ fn apply_changes_severities_and_drops_the_codes_turned_off() {
 #[test]
 fn apply_prefers_ignores_over_severity_overrides() {
     let dir = TempDir::new("apply-precedence");
-    let config = config(
-        &dir,
-        "[lint]\nignore = [\"F210\"]\n[lint.severity]\nF210 = \"error\"\n[lint.per_file_ignores]\n\"*.flow\" = [\"F212\"]\n",
-    );
-    let kept = applied(
-        &config,
-        &dir.path().join("x.flow"),
-        &[Code::UnsupportedConstruct, Code::DuplicateSchemaId, Code::MissingSchemaId],
-    );
+    let config = config(&dir, "[lint]\nignore = [\"F210\"]\n[lint.severity]\nF210 = \"error\"\n[lint.per_file_ignores]\n\"*.flow\" = [\"F212\"]\n");
+    let kept = applied(&config, &dir.path().join("x.flow"), &[Code::UnsupportedConstruct, Code::DuplicateSchemaId, Code::MissingSchemaId]);
     assert_eq!(kept, vec![(Code::MissingSchemaId, Severity::Warning)]);
     // A relative file name is taken from the current directory.
-    let cwd_config =
-        Config::parse(Path::new("flowc.toml"), "[lint.per_file_ignores]\n\"*.flow\" = [\"F212\"]\n").expect("valid");
+    let cwd_config = Config::parse(Path::new("flowc.toml"), "[lint.per_file_ignores]\n\"*.flow\" = [\"F212\"]\n").expect("valid");
     assert_eq!(applied(&cwd_config, Path::new("sub/x.flow"), &[Code::DuplicateSchemaId]), vec![]);
 }
 

@@ -94,12 +94,7 @@ fn write(checker: &Checker, group: &[JsonInput], origin: &str, written_dir: Opti
 
 /// One report per file that gets one ([`reported`]), with the configuration's ignores and
 /// severities applied.
-fn reports(
-    df: &Dataflow,
-    group: &[JsonInput],
-    found: Vec<Vec<Diagnostic>>,
-    settings: Option<&Settings>,
-) -> Vec<FileReport> {
+fn reports(df: &Dataflow, group: &[JsonInput], found: Vec<Vec<Diagnostic>>, settings: Option<&Settings>) -> Vec<FileReport> {
     group
         .iter()
         .zip(found)
@@ -157,8 +152,7 @@ pub fn check_all(checker: &Checker, inputs: Vec<JsonInput>) -> Vec<FileReport> {
 }
 
 fn read(checker: &Checker, group: &[JsonInput]) -> Dataflow {
-    let files =
-        group.iter().map(|i| BodyFile { name: i.name.clone(), bytes: i.bytes.clone(), explicit: i.explicit }).collect();
+    let files = group.iter().map(|i| BodyFile { name: i.name.clone(), bytes: i.bytes.clone(), explicit: i.explicit }).collect();
     dataflow::read(files, &checker.flowspecs)
 }
 
@@ -167,14 +161,11 @@ fn read(checker: &Checker, group: &[JsonInput]) -> Dataflow {
 /// file to load columns from. Paths are written relative to `written_dir` (the folder of
 /// the flowc file being written; the bodies' folder when none is).
 fn complete(df: &mut Dataflow, dir: &Path, settings: &Settings, written_dir: Option<&Path>) {
-    let id_at = |body: &Option<flowc_compile::ordered::Node>, pointer: &str| {
-        body.as_ref()?.pointer(pointer)?.as_str().map(str::to_owned)
-    };
+    let id_at = |body: &Option<flowc_compile::ordered::Node>, pointer: &str| body.as_ref()?.pointer(pointer)?.as_str().map(str::to_owned);
     let schema_id = id_at(&df.imported.target_connection, "/data/schema/id")
         .or_else(|| id_at(&df.imported.mapping_set, "/outputSchema/schemaRef/id"))
         .or_else(|| id_at(&df.imported.legacy_mapping_set, "/xdmSchema"));
-    let configured =
-        schema_id.as_deref().is_some_and(|id| settings.config.as_ref().is_some_and(|c| c.schema_for(id).is_some()));
+    let configured = schema_id.as_deref().is_some_and(|id| settings.config.as_ref().is_some_and(|c| c.schema_for(id).is_some()));
     let relative = |file: &Path| match written_dir {
         Some(to) => relative_path(file, to),
         None => file.strip_prefix(dir).unwrap_or(file).to_string_lossy().replace('\\', "/"),
@@ -228,23 +219,15 @@ fn relative_path(file: &Path, to: &Path) -> String {
 
 /// The written flowc text's own diagnostics (every check of a flow file), at their places
 /// in the JSON files.
-fn check_written(
-    checker: &Checker,
-    df: &Dataflow,
-    written: &Import,
-    dir: &Path,
-    settings: &Settings,
-) -> Vec<(usize, Diagnostic)> {
-    let extra =
-        |file: &flowc_syntax::ast::File, src: &str| checker.flow_checks_with(&df.catalog, file, src, dir, settings);
+fn check_written(checker: &Checker, df: &Dataflow, written: &Import, dir: &Path, settings: &Settings) -> Vec<(usize, Diagnostic)> {
+    let extra = |file: &flowc_syntax::ast::File, src: &str| checker.flow_checks_with(&df.catalog, file, src, dir, settings);
     // No path: the configuration is applied to the JSON files, not to this text.
     let no_config = Settings::new(settings.config.clone().map(|c| {
         let mut c = (*c).clone();
         c.lint = Default::default();
         std::sync::Arc::new(c)
     }));
-    let (_, outcome) =
-        flowc_check::check_source_with(&checker.session, written.raw.as_bytes(), None, dir, &no_config, &extra);
+    let (_, outcome) = flowc_check::check_source_with(&checker.session, written.raw.as_bytes(), None, dir, &no_config, &extra);
     outcome.diagnostics.into_iter().filter_map(|d| relocate(d, df, written)).collect()
 }
 

@@ -16,7 +16,7 @@
 //! Exit codes: 0 built, 1 findings (nothing written), 2 usage error, 3 a write failed.
 
 use crate::render::{self, FileReport, Style};
-use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
+use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile_with_files};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::output::write_outputs;
 use flowc_diag::{Diagnostic, Severity};
@@ -119,7 +119,6 @@ pub fn run(
         },
         flow_spec,
         emit_curl: args.emit == Some(Emit::Curl),
-        files: None,
     };
     // The files a flow file names are read under the rules its checks used.
     let mut configs = flowc_cli::Configs::default();
@@ -143,7 +142,7 @@ pub fn run(
         };
         let dir = flowc_cli::inputs::folder(path.parent().unwrap_or(Path::new("")));
         let files = configs.settings_for(dir).files(dir);
-        match compile(&parsed.file, &text, dir, &CompileOptions { files: Some(files), ..options(flow_spec) }) {
+        match compile_with_files(&parsed.file, &text, dir, &options(flow_spec), files) {
             Ok(compiled) => {
                 if !compiled.warnings().is_empty() {
                     findings.push(report(compiled.warnings().to_vec()));

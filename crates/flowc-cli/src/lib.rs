@@ -13,11 +13,11 @@ use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::validate;
 use flowc_diag::Diagnostic;
 use flowc_syntax::ast::File;
-use rayon::prelude::*;
 use render::FileReport;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 /// The example embedded in the binary (`flowc example`), with its target schema.
 pub const EXAMPLE: &str = include_str!("../assets/payments.flow");
@@ -52,14 +52,7 @@ impl Checker {
     }
 
     /// [`Checker::flow_checks`] with other flow specs (a dataflow's own flow spec files).
-    fn flow_checks_with(
-        &self,
-        flowspecs: &FlowSpecCatalog,
-        file: &File,
-        src: &str,
-        dir: &Path,
-        settings: &Settings,
-    ) -> Vec<Diagnostic> {
+    fn flow_checks_with(&self, flowspecs: &FlowSpecCatalog, file: &File, src: &str, dir: &Path, settings: &Settings) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let mut flow_spec = FlowSpecRef::default();
         if validate::describes_flow(file) {
@@ -72,8 +65,8 @@ impl Checker {
                 Err(unknown) => out.push(unknown),
             }
         }
-        let options = CompileOptions { flow_spec, files: Some(settings.files(dir)), ..CompileOptions::default() };
-        let problems = match flowc_compile::bodies::compile(file, src, dir, &options) {
+        let options = CompileOptions { flow_spec, ..CompileOptions::default() };
+        let problems = match flowc_compile::bodies::compile_with_files(file, src, dir, &options, settings.files(dir)) {
             Ok(compiled) => compiled.warnings().to_vec(),
             Err(problems) => problems,
         };
@@ -171,11 +164,7 @@ pub fn check_all(checker: &Checker, sources: &[Source]) -> Vec<FileReport> {
         reports.push(report);
         for e in others {
             let name = e.file.display().to_string();
-            let entry = external.entry(name.clone()).or_insert_with(|| FileReport {
-                name,
-                text: e.text.to_string(),
-                diagnostics: Vec::new(),
-            });
+            let entry = external.entry(name.clone()).or_insert_with(|| FileReport { name, text: e.text.to_string(), diagnostics: Vec::new() });
             entry.diagnostics.push(e.diagnostic);
         }
     }

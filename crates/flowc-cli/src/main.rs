@@ -8,12 +8,12 @@ mod schema_cmd;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use flowc_check::catalog::Catalog;
-use flowc_cli::bodies::JsonInput;
 use flowc_cli::inputs::{self, Input};
 use flowc_cli::render::{self, FileReport, Style};
-use flowc_cli::{Checker, Configs, Source};
 use flowc_diag::{Code, Severity};
+use flowc_check::catalog::Catalog;
+use flowc_cli::bodies::JsonInput;
+use flowc_cli::{Checker, Configs, Source};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -425,9 +425,10 @@ fn explain(args: ExplainArgs) -> ExitCode {
 
 fn example(args: ExampleArgs) -> ExitCode {
     if let Some(dir) = args.write {
-        for (name, text) in
-            [(flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE), (flowc_cli::EXAMPLE_SCHEMA_NAME, flowc_cli::EXAMPLE_SCHEMA)]
-        {
+        for (name, text) in [
+            (flowc_cli::EXAMPLE_NAME, flowc_cli::EXAMPLE),
+            (flowc_cli::EXAMPLE_SCHEMA_NAME, flowc_cli::EXAMPLE_SCHEMA),
+        ] {
             let path = dir.join(name);
             if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| write_atomically(&path, text.as_bytes())) {
                 return usage(format!("cannot write {}: {e}", path.display()));
@@ -469,9 +470,7 @@ fn init(args: InitArgs) -> ExitCode {
     if path.exists() && !args.force {
         return usage(format!("{} exists; --force overwrites it", path.display()));
     }
-    if let Err(e) = std::fs::create_dir_all(&args.dir)
-        .and_then(|()| write_atomically(&path, flowc_check::config::INIT_TEMPLATE.as_bytes()))
-    {
+    if let Err(e) = std::fs::create_dir_all(&args.dir).and_then(|()| write_atomically(&path, flowc_check::config::INIT_TEMPLATE.as_bytes())) {
         return usage(format!("cannot write {}: {e}", path.display()));
     }
     outln!("wrote {}", path.display());
@@ -491,8 +490,7 @@ fn functions(cmd: FunctionsCommand) -> ExitCode {
             }
             functions.sort_by(|a, b| (a.category.as_str(), &a.name).cmp(&(b.category.as_str(), &b.name)));
             for f in functions {
-                let forms: Vec<String> =
-                    f.signatures.iter().map(|s| format!("{}{} -> {}", f.name, s.display_params(), s.returns)).collect();
+                let forms: Vec<String> = f.signatures.iter().map(|s| format!("{}{} -> {}", f.name, s.display_params(), s.returns)).collect();
                 let availability = match f.availability.as_str() {
                     "all" => String::new(),
                     other => format!("  [{other}]"),
@@ -555,14 +553,12 @@ fn functions(cmd: FunctionsCommand) -> ExitCode {
 
 /// Sources with the flowc.toml of their folder, and the checker with every configured flow
 /// spec loaded; problems of the configuration files themselves come back as reports.
-fn prepare(
-    sources: Vec<Source>,
-    bodies: Vec<JsonInput>,
-    now: Option<i64>,
-) -> (Checker, Vec<Source>, Vec<JsonInput>, Vec<FileReport>) {
+fn prepare(sources: Vec<Source>, bodies: Vec<JsonInput>, now: Option<i64>) -> (Checker, Vec<Source>, Vec<JsonInput>, Vec<FileReport>) {
     let mut checker = Checker { now, ..Checker::default() };
     let mut configs = Configs::default();
-    let mut settings_for = |dir: &Path| configs.settings_for(inputs::folder(dir));
+    let mut settings_for = |dir: &Path| {
+        configs.settings_for(inputs::folder(dir))
+    };
     let sources: Vec<Source> = sources
         .into_iter()
         .map(|source| {
@@ -570,12 +566,10 @@ fn prepare(
             source.with_settings(settings)
         })
         .collect();
-    let bodies: Vec<JsonInput> =
-        bodies.into_iter().map(|b| JsonInput { settings: settings_for(&b.dir), ..b }).collect();
+    let bodies: Vec<JsonInput> = bodies.into_iter().map(|b| JsonInput { settings: settings_for(&b.dir), ..b }).collect();
     let mut reports = std::mem::take(&mut configs.broken);
     let configured = sources.iter().map(|s| &s.settings).chain(bodies.iter().map(|b| &b.settings));
-    let mut spec_files: Vec<PathBuf> =
-        configured.filter_map(|s| s.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
+    let mut spec_files: Vec<PathBuf> = configured.filter_map(|s| s.config.as_ref()).flat_map(|c| c.flowspecs.clone()).collect();
     spec_files.sort();
     spec_files.dedup();
     for e in checker.flowspecs.load_files(&spec_files) {
@@ -624,19 +618,11 @@ fn import(args: ImportArgs) -> ExitCode {
         };
         let dir = inputs::folder(path.parent().unwrap_or(Path::new(""))).to_path_buf();
         let name = path.display().to_string();
-        bodies.push(JsonInput {
-            name,
-            path: Some(path),
-            bytes,
-            explicit,
-            dir,
-            settings: flowc_check::Settings::default(),
-        });
+        bodies.push(JsonInput { name, path: Some(path), bytes, explicit, dir, settings: flowc_check::Settings::default() });
     }
     let (checker, _, bodies, config_reports) = prepare(Vec::new(), bodies, None);
     let origin = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-    let written_dir =
-        inputs::folder(args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""))).to_path_buf();
+    let written_dir = inputs::folder(args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""))).to_path_buf();
     let imported = flowc_cli::bodies::import(&checker, &bodies, &origin, &written_dir);
     let style = Style { color: matches!(args.color, ColorChoice::Always), width: 100 };
     let mut shown = String::new();

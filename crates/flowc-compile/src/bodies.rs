@@ -65,9 +65,6 @@ pub struct CompileOptions {
     pub flow_spec: FlowSpecRef,
     /// Also produce the curl script (`plan.sh`).
     pub emit_curl: bool,
-    /// Where the files the flow file names are read from; by default the disk inside the
-    /// file's project (`ProjectFiles::for_folder`), as `flowc check` reads them.
-    pub files: Option<Arc<dyn FileProvider>>,
 }
 
 /// What a flow file compiles to, held in memory.
@@ -184,8 +181,22 @@ impl Compiled {
 /// base connection, ...) is reported here, with codes F5xx. Errors fail the compilation
 /// (the returned list also holds the warnings, sorted); warnings alone come back in
 /// [`Compiled::warnings`].
+///
+/// The files the flow file names are read from the disk inside its project
+/// (`ProjectFiles::for_folder(dir)`); [`compile_with_files`] takes them from elsewhere.
 pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> Result<Compiled, Vec<Diagnostic>> {
-    let files = options.files.clone().unwrap_or_else(|| Arc::new(ProjectFiles::for_folder(dir)));
+    compile_with_files(file, src, dir, options, Arc::new(ProjectFiles::for_folder(dir)))
+}
+
+/// [`compile`], reading the files the flow file names from `files` (the project of its
+/// flowc.toml, as `flowc check` reads them; an editor's documents).
+pub fn compile_with_files(
+    file: &File,
+    src: &str,
+    dir: &Path,
+    options: &CompileOptions,
+    files: Arc<dyn FileProvider>,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let mut cx = Cx { src, dir, files, diagnostics: Vec::new(), schema_file: None };
     let block = |kind| file.blocks.iter().find(|b| b.kind == kind);
     let flow = block(BlockKind::Flow);
@@ -197,11 +208,8 @@ pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> 
     let mut existing = Vec::new();
 
     if let Some(flow) = flow {
-        let missing: Vec<&str> = [(source, "source"), (target, "target")]
-            .iter()
-            .filter(|(b, _)| b.is_none())
-            .map(|(_, name)| *name)
-            .collect();
+        let missing: Vec<&str> =
+            [(source, "source"), (target, "target")].iter().filter(|(b, _)| b.is_none()).map(|(_, name)| *name).collect();
         if !missing.is_empty() {
             let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>();
             cx.diagnostics.push(
@@ -218,25 +226,18 @@ pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> 
             // The flow validation reports this too (F408); it is repeated here so that
             // compiling on its own never builds a flow without its mapping.
             cx.diagnostics.push(
-                Diagnostic::new(
-                    Code::NoMappingTransformation,
-                    flow.keyword,
-                    "the flow has no mapping block, so it has no Mapping transformation",
-                )
-                .with_label("a flow without a mapping")
-                .with_help("add a `mapping { destination = source }` block")
-                .with_note("the platform rejects a flow without a Mapping transformation (error 1370)"),
+                Diagnostic::new(Code::NoMappingTransformation, flow.keyword, "the flow has no mapping block, so it has no Mapping transformation")
+                    .with_label("a flow without a mapping")
+                    .with_help("add a `mapping { destination = source }` block")
+                    .with_note("the platform rejects a flow without a Mapping transformation (error 1370)"),
             );
         }
-        let flow_name =
-            cx.required(flow, "name", "the flow needs a `name`", "name the flow: `name = \"Orders from Salesforce\"`");
+        let flow_name = cx.required(flow, "name", "the flow needs a `name`", "name the flow: `name = \"Orders from Salesforce\"`");
         let source_id = source.and_then(|s| cx.source_connection(s, flow_name.as_deref(), &mut nodes, &mut existing));
         let target_id = target.and_then(|t| cx.target_connection(t, flow_name.as_deref(), &mut nodes, &mut existing));
         let mapping_set = mapping.and_then(|m| cx.mapping_set(m, target, options.dialect));
         let copy = block(BlockKind::Delta).and_then(|d| cx.copy_transformation(d));
-        if let (Some(name), Some(source_id), Some(target_id), Some(mapping_set)) =
-            (flow_name, source_id, target_id, mapping_set)
-        {
+        if let (Some(name), Some(source_id), Some(target_id), Some(mapping_set)) = (flow_name, source_id, target_id, mapping_set) {
             let mut transformations = Vec::new();
             transformations.extend(copy);
             transformations.push(
@@ -265,9 +266,7 @@ pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> 
             nodes[Resource::Flow as usize] = Some(body);
         }
     } else {
-        for unused in
-            file.blocks.iter().filter(|b| matches!(b.kind, BlockKind::Schedule | BlockKind::Delta | BlockKind::Options))
-        {
+        for unused in file.blocks.iter().filter(|b| matches!(b.kind, BlockKind::Schedule | BlockKind::Delta | BlockKind::Options)) {
             let kind = unused.kind.keyword();
             cx.diagnostics.push(
                 Diagnostic::new(
@@ -296,17 +295,20 @@ pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> 
     let plan_node = plan.to_node();
     let curl = options.emit_curl.then(|| crate::curl::script(&plan, &bodies));
     let values = [0, 1, 2, 3].map(|i| nodes[i].as_ref().map(Node::to_value));
-    Ok(Compiled { values, nodes, plan_value: plan_node.to_value(), plan_node, plan, curl, warnings: cx.diagnostics })
+    Ok(Compiled {
+        values,
+        nodes,
+        plan_value: plan_node.to_value(),
+        plan_node,
+        plan,
+        curl,
+        warnings: cx.diagnostics,
+    })
 }
 
 /// The settings of `schedule` or `options`, keys as written and in the file's order.
 fn open_settings(block: &Block) -> Node {
-    Node::Object(
-        block
-            .settings()
-            .map(|s| (s.key.value.clone(), Node::from_value(&crate::json::value_to_json(&s.value))))
-            .collect(),
-    )
+    Node::Object(block.settings().map(|s| (s.key.value.clone(), Node::from_value(&crate::json::value_to_json(&s.value)))).collect())
 }
 
 /// The target schema file, read once: its `$id` and `version`, or why it cannot be had.
@@ -329,18 +331,9 @@ struct Cx<'a> {
 }
 
 /// Settings that only a create request uses: with `connection = "<id>"` they do nothing.
-const SOURCE_CREATE_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "connection_spec",
-    "connection_spec_version",
-    "base_connection",
-    "format",
-    "table",
-    "path",
-];
-const TARGET_CREATE_KEYS: &[&str] =
-    &["name", "description", "connection_spec", "connection_spec_version", "dataset", "format"];
+const SOURCE_CREATE_KEYS: &[&str] =
+    &["name", "description", "connection_spec", "connection_spec_version", "base_connection", "format", "table", "path"];
+const TARGET_CREATE_KEYS: &[&str] = &["name", "description", "connection_spec", "connection_spec_version", "dataset", "format"];
 
 impl Cx<'_> {
     fn text(&self, block: &Block, key: &str) -> Option<String> {
@@ -367,16 +360,10 @@ impl Cx<'_> {
                 Diagnostic::new(
                     Code::IgnoredSetting,
                     setting.span,
-                    format!(
-                        "`{}` is not used: the {what} connection exists (`connection`), so no request creates it",
-                        setting.key.value
-                    ),
+                    format!("`{}` is not used: the {what} connection exists (`connection`), so no request creates it", setting.key.value),
                 )
                 .with_label("not sent")
-                .with_help(format!(
-                    "remove `{}`, or remove `connection` to create a new {what} connection",
-                    setting.key.value
-                )),
+                .with_help(format!("remove `{}`, or remove `connection` to create a new {what} connection", setting.key.value)),
             );
         }
     }
@@ -416,28 +403,20 @@ impl Cx<'_> {
             None if table.is_some() => Some("tabular".to_owned()),
             None if path.is_some() => {
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MissingSetting,
-                        block.keyword,
-                        "a file-based source connection needs `format`",
-                    )
-                    .with_label("no `format`")
-                    .with_help("say how the file at `path` is written: `format = delimited`, `json` or `parquet`"),
+                    Diagnostic::new(Code::MissingSetting, block.keyword, "a file-based source connection needs `format`")
+                        .with_label("no `format`")
+                        .with_help("say how the file at `path` is written: `format = delimited`, `json` or `parquet`"),
                 );
                 None
             }
             None => {
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MissingSetting,
-                        block.keyword,
-                        "a new source connection needs `table` or `path`",
-                    )
-                    .with_label("no `table` or `path`")
-                    .with_help(
-                        "name the table of a table-based source (`table = \"PayPal.Catalog_Products\"`), \
+                    Diagnostic::new(Code::MissingSetting, block.keyword, "a new source connection needs `table` or `path`")
+                        .with_label("no `table` or `path`")
+                        .with_help(
+                            "name the table of a table-based source (`table = \"PayPal.Catalog_Products\"`), \
                              or the file of a file-based one (`path = \"/folder/file.csv\"` with `format = delimited`)",
-                    ),
+                        ),
                 );
                 None
             }
@@ -464,13 +443,9 @@ impl Cx<'_> {
         } else {
             let Some(path) = path else {
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MissingSetting,
-                        block.keyword,
-                        format!("a `{format}` source connection needs `path`"),
-                    )
-                    .with_label("no `path`")
-                    .with_help("name the file or folder to read: `path = \"/acme/customers/2026.csv\"`"),
+                    Diagnostic::new(Code::MissingSetting, block.keyword, format!("a `{format}` source connection needs `path`"))
+                        .with_label("no `path`")
+                        .with_help("name the file or folder to read: `path = \"/acme/customers/2026.csv\"`"),
                 );
                 return None;
             };
@@ -495,13 +470,9 @@ impl Cx<'_> {
     fn ignored_for_format(&mut self, span: Span, key: &str, format: &str) {
         let (used, kind) = if format == "tabular" { ("table", "table-based") } else { ("path", "file-based") };
         self.diagnostics.push(
-            Diagnostic::new(
-                Code::IgnoredSetting,
-                span,
-                format!("`{key}` is not used: a {kind} (`{format}`) source reads `{used}`"),
-            )
-            .with_label("not sent")
-            .with_help(format!("remove `{key}`, or change `format`")),
+            Diagnostic::new(Code::IgnoredSetting, span, format!("`{key}` is not used: a {kind} (`{format}`) source reads `{used}`"))
+                .with_label("not sent")
+                .with_help(format!("remove `{key}`, or change `format`")),
         );
     }
 
@@ -538,14 +509,8 @@ impl Cx<'_> {
             .with(
                 "data",
                 Node::object()
-                    .with(
-                        "format",
-                        Node::str(self.text(block, "format").unwrap_or_else(|| DEFAULT_TARGET_FORMAT.to_owned())),
-                    )
-                    .with(
-                        "schema",
-                        Node::object().with("id", Node::str(schema)).with("version", Node::str(schema_version(block))),
-                    ),
+                    .with("format", Node::str(self.text(block, "format").unwrap_or_else(|| DEFAULT_TARGET_FORMAT.to_owned())))
+                    .with("schema", Node::object().with("id", Node::str(schema)).with("version", Node::str(schema_version(block)))),
             )
             .with("params", Node::object().with("dataSetId", Node::str(dataset)))
             .with("connectionSpec", self.spec_ref(block, spec));
@@ -562,9 +527,7 @@ impl Cx<'_> {
                 .resolve(self.dir, &path)
                 .and_then(|full| self.files.read_text(&full, MAX_FILE_BYTES))
                 .map_err(|refusal| format!("`{path}` cannot be read: {refusal}"))
-                .and_then(|text| {
-                    serde_json::from_str::<SchemaHead>(&text).map_err(|e| format!("`{path}` is not valid JSON: {e}"))
-                })
+                .and_then(|text| serde_json::from_str::<SchemaHead>(&text).map_err(|e| format!("`{path}` is not valid JSON: {e}")))
                 .map(|head| (head.id, head.version.and_then(|v| v.as_str().map(str::to_owned))));
             self.schema_file = Some(read);
         }
@@ -602,15 +565,9 @@ impl Cx<'_> {
     fn mapping_set(&mut self, mapping: &Block, target: Option<&Block>, dialect: Dialect) -> Option<Node> {
         let Some(target) = target else {
             self.diagnostics.push(
-                Diagnostic::new(
-                    Code::MissingSetting,
-                    mapping.keyword,
-                    "the mapping set needs the target schema's id, and there is no `target` block",
-                )
-                .with_label("no target schema")
-                .with_help(
-                    "add `target { schema = \"https://ns.adobe.com/{TENANT_ID}/schemas/...\" }` (or `schema_file`)",
-                ),
+                Diagnostic::new(Code::MissingSetting, mapping.keyword, "the mapping set needs the target schema's id, and there is no `target` block")
+                    .with_label("no target schema")
+                    .with_help("add `target { schema = \"https://ns.adobe.com/{TENANT_ID}/schemas/...\" }` (or `schema_file`)"),
             );
             return None;
         };
@@ -622,9 +579,7 @@ impl Cx<'_> {
                     "outputSchema",
                     Node::object().with(
                         "schemaRef",
-                        Node::object()
-                            .with("id", Node::str(schema))
-                            .with("contentType", Node::str(schema_version(target))),
+                        Node::object().with("id", Node::str(schema)).with("contentType", Node::str(schema_version(target))),
                     ),
                 )
                 .with("mappings", Node::Array(entries.map(|e| self.current_entry(e)).collect())),
@@ -701,11 +656,7 @@ impl Cx<'_> {
             .with("name", Node::str(column))
             .with_opt("dateFormat", self.text(delta, "date_format").map(Node::str))
             .with_opt("timezone", self.text(delta, "timezone").map(Node::str));
-        Some(
-            Node::object()
-                .with("name", Node::str("Copy"))
-                .with("params", Node::object().with("deltaColumn", delta_column)),
-        )
+        Some(Node::object().with("name", Node::str("Copy")).with("params", Node::object().with("deltaColumn", delta_column)))
     }
 
     /// `params.columns`: inline declarations, or the columns of a JSON file.
@@ -745,7 +696,11 @@ fn default_name(flow_name: Option<&str>, what: &str) -> String {
 }
 
 fn schema_version(target: &Block) -> String {
-    target.setting("schema_version").and_then(|s| s.value.kind.as_text()).unwrap_or(DEFAULT_SCHEMA_VERSION).to_owned()
+    target
+        .setting("schema_version")
+        .and_then(|s| s.value.kind.as_text())
+        .unwrap_or(DEFAULT_SCHEMA_VERSION)
+        .to_owned()
 }
 
 fn attribute_text(entry: &Entry, name: &str) -> Option<String> {
@@ -780,11 +735,7 @@ pub(crate) fn source_kind(entry: &Entry) -> Kind {
 /// The JSON Schema fragment of one value of a column (an array's element), and the
 /// `meta:xdmType` that tells an XDM type JSON Schema cannot (`date-time`, `long`, `map`).
 fn value_fragment(column: &Column) -> (Node, Option<&'static str>) {
-    let declared = column
-        .xdm_type
-        .as_ref()
-        .map(|x| x.value.as_str())
-        .or_else(|| flowc_check::source::default_xdm_type(&column.source_type.value));
+    let declared = column.xdm_type.as_ref().map(|x| x.value.as_str()).or_else(|| flowc_check::source::default_xdm_type(&column.source_type.value));
     let typed = |t: &str| Node::object().with("type", Node::str(t));
     let (mut node, meta) = match declared {
         _ if !column.children.is_empty() => (typed("object"), None),
@@ -909,13 +860,7 @@ mod tests {
                 "street": {"type": "string"},
                 "since": {"type": "string", "format": "date", "meta:xdmType": "date"}}}})
         );
-        assert_eq!(
-            nodes[1],
-            serde_json::json!({"name": "tags", "type": "array", "xdm": {"type": "array", "items": {"type": "string"}}})
-        );
-        assert_eq!(
-            nodes[2],
-            serde_json::json!({"name": "n", "type": "short", "meta:xdmType": "short", "xdm": {"type": "integer"}})
-        );
+        assert_eq!(nodes[1], serde_json::json!({"name": "tags", "type": "array", "xdm": {"type": "array", "items": {"type": "string"}}}));
+        assert_eq!(nodes[2], serde_json::json!({"name": "n", "type": "short", "meta:xdmType": "short", "xdm": {"type": "integer"}}));
     }
 }

@@ -131,11 +131,7 @@ impl FlowSpec {
     /// The compiled schemas: compiled once, on first use, then shared.
     pub(crate) fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| Compiled {
-            by_pointer: self
-                .schemas()
-                .into_iter()
-                .map(|(pointer, schema)| (pointer, schemas::compile(schema)))
-                .collect(),
+            by_pointer: self.schemas().into_iter().map(|(pointer, schema)| (pointer, schemas::compile(schema))).collect(),
         })
     }
 
@@ -235,13 +231,9 @@ impl FlowSpecCatalog {
                 Refusal::NotUtf8 { .. } => "JSON files are UTF-8: save the API's response as it came",
                 _ => "check the path (in flowc.toml's `flowspecs`, or on the command line)",
             };
-            let d = Diagnostic::new(
-                Code::InvalidFlowSpecFile,
-                Span::empty(0),
-                format!("cannot read flow spec file `{}`: {refusal}", path.display()),
-            )
-            .with_label("this file")
-            .with_help(help);
+            let d = Diagnostic::new(Code::InvalidFlowSpecFile, Span::empty(0), format!("cannot read flow spec file `{}`: {refusal}", path.display()))
+                .with_label("this file")
+                .with_help(help);
             fail(String::new(), vec![d])
         })?;
         FlowSpec::parse(&text, &path.display().to_string()).map_err(|diagnostics| fail(text, diagnostics))
@@ -337,22 +329,13 @@ impl Reader<'_, '_> {
         match item.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
             Some(other) => {
-                let found = if other.as_str().is_some() {
-                    "an empty string".to_owned()
-                } else {
-                    flowc_diag::json::describe(other)
-                };
-                self.error(
-                    &format!("{at}/{key}"),
-                    format!("the flow spec's `{key}` must be a non-empty string, not {found}"),
-                    "not a name",
-                );
+                let found = if other.as_str().is_some() { "an empty string".to_owned() } else { flowc_diag::json::describe(other) };
+                self.error(&format!("{at}/{key}"), format!("the flow spec's `{key}` must be a non-empty string, not {found}"), "not a name");
                 None
             }
             None => {
-                self.error(at, format!("the flow spec has no `{key}`"), &format!("no `{key}`")).help = Some(format!(
-                    "a `GET /flowSpecs` response names each flow spec with `id`, `name` and `version`; this one has no `{key}`"
-                ));
+                self.error(at, format!("the flow spec has no `{key}`"), &format!("no `{key}`"))
+                    .help = Some(format!("a `GET /flowSpecs` response names each flow spec with `id`, `name` and `version`; this one has no `{key}`"));
                 None
             }
         }
@@ -367,28 +350,14 @@ impl Reader<'_, '_> {
                     match id.as_str() {
                         Some(s) => out.push(s.to_owned()),
                         None => {
-                            self.error(
-                                &format!("{at}/{key}/{i}"),
-                                format!(
-                                    "`{key}` must hold connection spec ids (strings), not {}",
-                                    flowc_diag::json::describe(id)
-                                ),
-                                "not an id",
-                            );
+                            self.error(&format!("{at}/{key}/{i}"), format!("`{key}` must hold connection spec ids (strings), not {}", flowc_diag::json::describe(id)), "not an id");
                         }
                     }
                 }
                 out
             }
             Some(other) => {
-                self.error(
-                    &format!("{at}/{key}"),
-                    format!(
-                        "`{key}` must be an array of connection spec ids, not {}",
-                        flowc_diag::json::describe(other)
-                    ),
-                    "not an array",
-                );
+                self.error(&format!("{at}/{key}"), format!("`{key}` must be an array of connection spec ids, not {}", flowc_diag::json::describe(other)), "not an array");
                 Vec::new()
             }
         }
@@ -396,25 +365,15 @@ impl Reader<'_, '_> {
 
     fn schema(&mut self, pointer: &str, schema: &Value, what: &str) {
         if let Err((message, inside)) = schemas::check(schema) {
-            self.error(
-                &format!("{pointer}{inside}"),
-                format!("the flow spec's {what} is not a valid draft-07 JSON Schema: {message}"),
-                "invalid schema",
-            )
-            .help = Some(
-                "flowc validates flows with this schema; fix it, or use the flow spec as the API returns it".into(),
-            );
+            self.error(&format!("{pointer}{inside}"), format!("the flow spec's {what} is not a valid draft-07 JSON Schema: {message}"), "invalid schema")
+                .help = Some("flowc validates flows with this schema; fix it, or use the flow spec as the API returns it".into());
         }
     }
 
     fn spec(&mut self, item: &Value, at: &str, origin: &str) -> Option<FlowSpec> {
         if !item.is_object() {
-            self.error(
-                at,
-                format!("a flow spec must be a JSON object, not {}", flowc_diag::json::describe(item)),
-                "not a flow spec",
-            )
-            .help = Some("give the API's `GET /flowSpecs` response: one flow spec, or `{\"items\": [...]}`".into());
+            self.error(at, format!("a flow spec must be a JSON object, not {}", flowc_diag::json::describe(item)), "not a flow spec")
+                .help = Some("give the API's `GET /flowSpecs` response: one flow spec, or `{\"items\": [...]}`".into());
             return None;
         }
         let before = self.diagnostics.len();
@@ -423,9 +382,7 @@ impl Reader<'_, '_> {
         let version = self.text_member(item, at, "version");
         let source_connection_spec_ids = self.ids(item, at, "sourceConnectionSpecIds");
         let target_connection_spec_ids = self.ids(item, at, "targetConnectionSpecIds");
-        for (key, what) in
-            [("scheduleSpec", "scheduleSpec.spec"), ("optionSpec", "optionSpec.spec"), ("runSpec", "runSpec.spec")]
-        {
+        for (key, what) in [("scheduleSpec", "scheduleSpec.spec"), ("optionSpec", "optionSpec.spec"), ("runSpec", "runSpec.spec")] {
             if let Some(schema) = item.get(key).and_then(|s| s.get("spec")) {
                 self.schema(&format!("{at}/{key}/spec"), schema, what);
             }
@@ -442,21 +399,13 @@ impl Reader<'_, '_> {
                             }
                         }
                         None => {
-                            self.error(
-                                &here,
-                                "a transformation spec must have a `name` (such as `Mapping` or `Copy`)",
-                                "no name",
-                            );
+                            self.error(&here, "a transformation spec must have a `name` (such as `Mapping` or `Copy`)", "no name");
                         }
                     }
                 }
             }
             Some(other) => {
-                self.error(
-                    &format!("{at}/transformationSpec"),
-                    format!("`transformationSpec` must be an array, not {}", flowc_diag::json::describe(other)),
-                    "not an array",
-                );
+                self.error(&format!("{at}/transformationSpec"), format!("`transformationSpec` must be an array, not {}", flowc_diag::json::describe(other)), "not an array");
             }
         }
         if self.diagnostics.len() > before {
@@ -475,20 +424,18 @@ impl Reader<'_, '_> {
     }
 }
 
+
 /// A serde_json syntax error at its place in `text`.
 fn json_error(text: &str, e: &serde_json::Error) -> Diagnostic {
     let at = flowc_diag::json::offset_of(text, e.line(), e.column());
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let message = e.to_string();
     let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
-    Diagnostic::new(
-        Code::InvalidFlowSpecFile,
-        Span::new(at, end),
-        format!("the flow spec file is not valid JSON: {message}"),
-    )
-    .with_label(message.to_owned())
-    .with_help("give the API's `GET /flowSpecs` response as it came: one flow spec, or `{\"items\": [...]}`")
+    Diagnostic::new(Code::InvalidFlowSpecFile, Span::new(at, end), format!("the flow spec file is not valid JSON: {message}"))
+        .with_label(message.to_owned())
+        .with_help("give the API's `GET /flowSpecs` response as it came: one flow spec, or `{\"items\": [...]}`")
 }
+
 
 /// The byte span of the value at a JSON pointer (`/items/0/scheduleSpec`; `""` is the whole
 /// document) in a JSON text, or `None` when the text has no such value (or is not JSON).

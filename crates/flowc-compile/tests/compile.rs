@@ -58,7 +58,7 @@ fn spec_ref(file: &File) -> FlowSpecRef {
 
 fn compile_case(dir: &Path, dialect: Dialect) -> Compiled {
     let (src, file) = parse(&dir.join("dataflow.flow"));
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, files: None };
+    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true };
     let compiled = compile(&file, &src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}", dir.display()));
     assert!(compiled.warnings().is_empty(), "{}: {:#?}", dir.display(), compiled.warnings());
     compiled
@@ -171,26 +171,17 @@ fn payments_compiles_to_the_tutorial_requests() {
     assert_eq!(target["data"]["format"], "parquet_xdm");
     assert_eq!(target["connectionSpec"], json!({"id": "c604ff05-7f1a-43c0-8e18-33bf874cb11c", "version": "1.0"}));
     let schema_id = "https://ns.adobe.com/acme/schemas/14d89c5bb88e2ff488f23db896be469e7e30bb166bda8722";
-    assert_eq!(
-        target["data"]["schema"],
-        json!({"id": schema_id, "version": "application/vnd.adobe.xed-full+json;version=1"})
-    );
+    assert_eq!(target["data"]["schema"], json!({"id": schema_id, "version": "application/vnd.adobe.xed-full+json;version=1"}));
 
     let mapping = c.mapping_set().expect("a mapping set");
     assert_eq!(mapping["outputSchema"]["schemaRef"]["id"], schema_id);
     let by_destination = |d: &str| -> Value {
         mapping["mappings"].as_array().unwrap().iter().find(|m| m["destination"] == d).cloned().expect(d)
     };
-    assert_eq!(
-        by_destination("_id"),
-        json!({"sourceType": "ATTRIBUTE", "source": "Product_Id", "destination": "_id", "name": "Product id"})
-    );
+    assert_eq!(by_destination("_id"), json!({"sourceType": "ATTRIBUTE", "source": "Product_Id", "destination": "_id", "name": "Product id"}));
     assert_eq!(by_destination("productDescription")["source"], "lower(trim(Description))");
     assert_eq!(by_destination("productDescription")["sourceType"], "EXPRESSION");
-    assert_eq!(
-        by_destination("_acme.supplier.name"),
-        json!({"sourceType": "STATIC", "source": "PayPal", "destination": "_acme.supplier.name"})
-    );
+    assert_eq!(by_destination("_acme.supplier.name"), json!({"sourceType": "STATIC", "source": "PayPal", "destination": "_acme.supplier.name"}));
 
     let flow = c.flow().expect("a flow");
     assert_eq!(flow["flowSpec"], json!({"id": "14518937-270c-4525-bdec-c2ba7cce3860", "version": "1.0"}));
@@ -221,29 +212,18 @@ fn payments_compiles_to_the_tutorial_requests() {
             "/data/foundation/flowservice/flows"
         ]
     );
-    assert_eq!(
-        plan["requests"][2]["fills"],
-        json!([
-            {"placeholder": "{{mappingSet.id}}", "responseField": "id"},
-            {"placeholder": "{{mappingSet.version}}", "responseField": "version"}
-        ])
-    );
+    assert_eq!(plan["requests"][2]["fills"], json!([
+        {"placeholder": "{{mappingSet.id}}", "responseField": "id"},
+        {"placeholder": "{{mappingSet.version}}", "responseField": "version"}
+    ]));
     assert_eq!(plan["requests"][3]["uses"], json!(plan::PLACEHOLDERS));
-    assert_eq!(
-        plan["requests"][0]["headers"],
-        json!(["Authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name", "Content-Type"])
-    );
+    assert_eq!(plan["requests"][0]["headers"], json!(["Authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name", "Content-Type"]));
     assert_eq!(plan["existing"], json!({}));
 
     // Keys read in the documented order, not alphabetically.
     let text = c.body_text(Resource::SourceConnection).unwrap();
     let at = |k: &str| text.find(&format!("\"{k}\"")).expect(k);
-    assert!(
-        at("name") < at("description")
-            && at("description") < at("baseConnectionId")
-            && at("data") < at("params")
-            && at("params") < at("connectionSpec")
-    );
+    assert!(at("name") < at("description") && at("description") < at("baseConnectionId") && at("data") < at("params") && at("params") < at("connectionSpec"));
 }
 
 #[test]
@@ -272,13 +252,7 @@ fn the_legacy_dialect_carries_identities() {
     assert_eq!(constant["sourceAttribute"], "\"PayPal\"");
 
     let profile = compile_case(&case("mapping-only"), Dialect::Legacy);
-    let phone = profile.mapping_set().unwrap()["mappings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["destinationXdmPath"] == "mobilePhone.number")
-        .cloned()
-        .unwrap();
+    let phone = profile.mapping_set().unwrap()["mappings"].as_array().unwrap().iter().find(|e| e["destinationXdmPath"] == "mobilePhone.number").cloned().unwrap();
     assert_eq!(phone["identityGroup"], "contact");
     assert_eq!(phone["namespaceCode"], "Phone");
     assert_eq!(phone["primaryIdentity"], false);
@@ -326,10 +300,7 @@ fn existing_connections_are_used_as_given_and_not_created() {
         json!({"sourceConnection": "b4d5f2a7-4c1e-4b4e-9a7f-2f1d8c3e6a10", "targetConnection": "9e4a1c2d-3b5f-4e6a-8c7d-1f2e3a4b5c6d"})
     );
     // The mapping set's schema comes from the schema file's `$id`.
-    assert_eq!(
-        c.mapping_set().unwrap()["outputSchema"]["schemaRef"]["id"],
-        "https://ns.adobe.com/acme/schemas/9a8b7c6d5e4f30211f2e3d4c5b6a7980"
-    );
+    assert_eq!(c.mapping_set().unwrap()["outputSchema"]["schemaRef"]["id"], "https://ns.adobe.com/acme/schemas/9a8b7c6d5e4f30211f2e3d4c5b6a7980");
 }
 
 #[test]
@@ -357,9 +328,7 @@ fn nested_columns_and_columns_from_a_file() {
         }}}})
     );
     let c = compile_case(&case("columns-from"), Dialect::Current);
-    let explore: Value =
-        serde_json::from_str(&std::fs::read_to_string(case("columns-from").join("products-explore.json")).unwrap())
-            .unwrap();
+    let explore: Value = serde_json::from_str(&std::fs::read_to_string(case("columns-from").join("products-explore.json")).unwrap()).unwrap();
     assert_eq!(c.source_connection().unwrap()["params"]["columns"], explore["schema"]["columns"]);
 }
 
@@ -381,14 +350,9 @@ fn write_outputs_writes_every_file_and_removes_stale_ones() {
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
     let smaller = compile_case(&case("existing-connections"), Dialect::Current);
     write_outputs(&out, &smaller).unwrap();
-    let mut left: Vec<String> =
-        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut left: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     left.sort();
-    assert_eq!(
-        left,
-        ["flow.json", "mapping-set.json", "notes.txt", "plan.json", "plan.sh"],
-        "no temporary file is left either"
-    );
+    assert_eq!(left, ["flow.json", "mapping-set.json", "notes.txt", "plan.json", "plan.sh"], "no temporary file is left either");
     std::fs::remove_dir_all(&out).unwrap();
 }
 
@@ -489,25 +453,15 @@ fn what_a_new_connection_needs_is_reported_once_each() {
 #[test]
 fn a_flow_needs_its_blocks() {
     let got = codes(compile_text("flow {\n  name = \"f\"\n}\n"));
-    assert_eq!(
-        got,
-        [
-            ("F408".to_owned(), "a flow without a mapping".to_owned()),
-            ("F501".to_owned(), "no `source` or `target`".to_owned())
-        ]
-    );
+    assert_eq!(got, [("F408".to_owned(), "a flow without a mapping".to_owned()), ("F501".to_owned(), "no `source` or `target`".to_owned())]);
 }
 
 #[test]
 fn file_sources_need_a_format_and_ignore_a_table() {
-    let base =
-        "flow {\n  name = \"f\"\n}\n\ntarget {\n  schema = \"s\"\n  dataset = \"d\"\n}\n\nmapping {\n  _id = a\n}\n\n";
-    let no_format =
-        format!("{base}source {{\n  connection_spec = \"c\"\n  base_connection = \"b\"\n  path = \"/x.csv\"\n}}\n");
+    let base = "flow {\n  name = \"f\"\n}\n\ntarget {\n  schema = \"s\"\n  dataset = \"d\"\n}\n\nmapping {\n  _id = a\n}\n\n";
+    let no_format = format!("{base}source {{\n  connection_spec = \"c\"\n  base_connection = \"b\"\n  path = \"/x.csv\"\n}}\n");
     assert_eq!(codes(compile_text(&no_format)), [("F500".to_owned(), "no `format`".to_owned())]);
-    let with_table = format!(
-        "{base}source {{\n  connection_spec = \"c\"\n  base_connection = \"b\"\n  format = json\n  path = \"/x.json\"\n  table = \"T\"\n}}\n"
-    );
+    let with_table = format!("{base}source {{\n  connection_spec = \"c\"\n  base_connection = \"b\"\n  format = json\n  path = \"/x.json\"\n  table = \"T\"\n}}\n");
     let result = compile_text(&with_table);
     assert_eq!(codes(result.clone()), [("F502".to_owned(), "not sent".to_owned())]);
     assert_eq!(result.unwrap().source_connection().unwrap()["params"], json!({"path": "/x.json"}));

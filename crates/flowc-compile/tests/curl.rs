@@ -28,7 +28,7 @@ fn compile_case(name: &str) -> Compiled {
         Ok(spec) => FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() },
         Err(_) => FlowSpecRef { id: "9753525b-82c7-4dce-8a9b-5ccfce2b9876".into(), version: "1.0".into() },
     };
-    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: true, files: None };
+    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: true };
     compile(&parsed.file, &src, &dir, &options).unwrap_or_else(|d| panic!("{name}: {d:#?}"))
 }
 
@@ -40,11 +40,7 @@ fn scratch(tag: &str) -> PathBuf {
 }
 
 fn has(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    Command::new("sh").args(["-c", &format!("command -v {tool}")]).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 #[test]
@@ -166,12 +162,8 @@ fn finish(mut child: Child, dir: &Path, received: Vec<Received>, deadline: Insta
     Run { received, status, stdout: read("stdout"), stderr: read("stderr") }
 }
 
-const ENV: [(&str, &str); 4] = [
-    ("ACCESS_TOKEN", "token-123"),
-    ("API_KEY", "key-456"),
-    ("ORG_ID", "ORG789@AdobeOrg"),
-    ("SANDBOX_NAME", "dev-sandbox"),
-];
+const ENV: [(&str, &str); 4] =
+    [("ACCESS_TOKEN", "token-123"), ("API_KEY", "key-456"), ("ORG_ID", "ORG789@AdobeOrg"), ("SANDBOX_NAME", "dev-sandbox")];
 
 /// Runs `script` against a stub that answers each request with `answer(path)`, until the
 /// script exits (30 seconds at most).
@@ -217,12 +209,8 @@ fn tools_or_skip(test: &str) -> bool {
 
 fn stub_answer(path: &str) -> (&'static str, Value) {
     match path {
-        "/data/foundation/flowservice/sourceConnections" => {
-            ("201 Created", json!({"id": "sc-0001", "etag": "\"e-1\""}))
-        }
-        "/data/foundation/flowservice/targetConnections" => {
-            ("201 Created", json!({"id": "tc-0002", "etag": "\"e-2\""}))
-        }
+        "/data/foundation/flowservice/sourceConnections" => ("201 Created", json!({"id": "sc-0001", "etag": "\"e-1\""})),
+        "/data/foundation/flowservice/targetConnections" => ("201 Created", json!({"id": "tc-0002", "etag": "\"e-2\""})),
         "/data/foundation/conversion/mappingSets" => ("201 Created", json!({"id": "ms-0003", "version": 0})),
         "/data/foundation/flowservice/flows" => ("201 Created", json!({"id": "fl-0004", "etag": "\"e-4\""})),
         _ => ("404 Not Found", json!({"title": "no such path"})),

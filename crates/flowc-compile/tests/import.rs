@@ -5,8 +5,8 @@
 //! (`build(import(build(x))) == build(x)`).
 
 use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
-use flowc_compile::dataflow::{self, BodyFile};
 use flowc_compile::flowspec::FlowSpecCatalog;
+use flowc_compile::dataflow::{self, BodyFile};
 use flowc_compile::import::{BodyKind, Import, Imported, import, recognize};
 use flowc_compile::output::file_names;
 use flowc_compile::plan::Resource;
@@ -53,7 +53,7 @@ fn spec_ref(file: &File) -> FlowSpecRef {
 
 fn compile_text(src: &str, dir: &Path, dialect: Dialect) -> Compiled {
     let file = parse_clean(src, "imported file");
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, files: None };
+    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true };
     let compiled = compile(&file, src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}\n{src}", dir.display()));
     assert!(compiled.warnings().is_empty(), "{}: {:#?}", dir.display(), compiled.warnings());
     compiled
@@ -70,13 +70,7 @@ fn schema_file_of(dir: &Path) -> Option<String> {
 /// The case's bodies, recognized by shape (not by file name), as one dataflow.
 fn imported(dir: &Path) -> Imported {
     let mut bundle = Imported { schema_file: schema_file_of(dir), ..Imported::default() };
-    let names = [
-        "source-connection.json",
-        "target-connection.json",
-        "mapping-set.json",
-        "flow.json",
-        "legacy/mapping-set.json",
-    ];
+    let names = ["source-connection.json", "target-connection.json", "mapping-set.json", "flow.json", "legacy/mapping-set.json"];
     for name in names {
         if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
             bundle.add_json(&text).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()));
@@ -108,11 +102,7 @@ fn every_case_round_trips_byte_for_byte() {
         let bundle = imported(dir);
         let result = import(&bundle, &format!("fixtures/compile/{case}"));
         assert_canonical(&result, &case);
-        assert!(
-            result.text.starts_with(&format!("# imported by flowc from fixtures/compile/{case}\n")),
-            "{}",
-            result.text
-        );
+        assert!(result.text.starts_with(&format!("# imported by flowc from fixtures/compile/{case}\n")), "{}", result.text);
         assert!(result.warnings.is_empty(), "{case}: {:#?}", result.warnings);
 
         let mut differences = Vec::new();
@@ -131,14 +121,11 @@ fn every_case_round_trips_byte_for_byte() {
         let legacy = compile_text(&result.text, dir, Dialect::Legacy);
         let expected_legacy = std::fs::read_to_string(dir.join("legacy").join(Resource::MappingSet.file())).ok();
         if legacy.body_text(Resource::MappingSet) != expected_legacy {
-            differences
-                .push(format!("legacy mapping set differs; produced:\n{:?}", legacy.body_text(Resource::MappingSet)));
+            differences.push(format!("legacy mapping set differs; produced:\n{:?}", legacy.body_text(Resource::MappingSet)));
         }
 
         match NOT_EXACT.iter().find(|(c, _)| *c == case) {
-            Some((_, why)) => {
-                assert!(!differences.is_empty(), "{case} round-trips now: remove it from NOT_EXACT ({why})")
-            }
+            Some((_, why)) => assert!(!differences.is_empty(), "{case} round-trips now: remove it from NOT_EXACT ({why})"),
             None if differences.is_empty() => {}
             None => failures.push(format!("{case}:\n{}\n--- imported:\n{}", differences.join("\n"), result.text)),
         }
@@ -163,8 +150,7 @@ fn golden_bodies_are_recognized_by_shape() {
     }
     let bundle = json!({"sourceConnection": null, "targetConnection": null, "mappingSet": {"outputSchema": {"schemaRef": {"id": "s"}}, "mappings": []}, "flow": null, "plan": {}});
     assert_eq!(recognize(&bundle), Some(BodyKind::Bundle));
-    let spec =
-        json!({"items": [{"id": "x", "name": "CRMToAEP", "sourceConnectionSpecIds": [], "transformationSpecs": []}]});
+    let spec = json!({"items": [{"id": "x", "name": "CRMToAEP", "sourceConnectionSpecIds": [], "transformationSpecs": []}]});
     assert_eq!(recognize(&spec), Some(BodyKind::FlowSpec));
     assert_eq!(recognize(&json!({"hello": 1})), None);
     assert_eq!(recognize(&json!([1, 2])), None);
@@ -198,10 +184,7 @@ fn a_get_response_mapping_set_imports_without_its_server_fields() {
     let mappings = &compiled.mapping_set().unwrap()["mappings"];
     assert_eq!(mappings[0]["sourceType"], "ATTRIBUTE");
     assert_eq!(mappings[1]["sourceType"], "EXPRESSION");
-    assert_eq!(
-        mappings[2],
-        json!({"sourceType": "STATIC", "source": "Pay\"Pal", "destination": "_acme.supplier.name", "description": "constant"})
-    );
+    assert_eq!(mappings[2], json!({"sourceType": "STATIC", "source": "Pay\"Pal", "destination": "_acme.supplier.name", "description": "constant"}));
 }
 
 #[test]
@@ -219,16 +202,8 @@ fn a_legacy_mapping_set_alone_imports_with_its_identities() {
     bundle.add(value.clone()).unwrap();
     let result = import(&bundle, "legacy.json");
     assert_canonical(&result, "legacy");
-    assert!(
-        result.text.contains("  @identity(namespace = \"CRMID\", primary)\n  _id = ContactId\n"),
-        "{}",
-        result.text
-    );
-    assert!(
-        result.text.contains("  @identity(namespace = \"Phone\", group = \"contact\")\n  mobilePhone.number = Phone\n"),
-        "{}",
-        result.text
-    );
+    assert!(result.text.contains("  @identity(namespace = \"CRMID\", primary)\n  _id = ContactId\n"), "{}", result.text);
+    assert!(result.text.contains("  @identity(namespace = \"Phone\", group = \"contact\")\n  mobilePhone.number = Phone\n"), "{}", result.text);
     assert!(result.text.contains("  a = \"K\"\n"), "{}", result.text);
     let compiled = compile_text(&result.text, Path::new("."), Dialect::Legacy);
     assert_eq!(compiled.mapping_set().unwrap(), &value);
@@ -253,34 +228,21 @@ fn platform_tolerated_types_are_written_schema_correct_and_warned_about() {
     let df = dataflow::read(files, &FlowSpecCatalog::builtin());
     let result = flowc_compile::import::import_with(&df.imported, "flow.json", &df.catalog);
     assert_canonical(&result, "tolerated types");
-    assert!(
-        result.text.contains("schedule {\n  startTime = 1567411548\n  frequency = minute\n  interval = 30\n}\n"),
-        "{}",
-        result.text
-    );
+    assert!(result.text.contains("schedule {\n  startTime = 1567411548\n  frequency = minute\n  interval = 30\n}\n"), "{}", result.text);
     assert!(result.text.contains("spec = CRMToAEP\n"), "{}", result.text);
     assert!(result.text.contains("connection = \"11111111-1111-1111-1111-111111111111\""), "{}", result.text);
     // Reported where they are, with the type the flow spec's schema wants.
     let mut found = df.diagnostics[0].clone();
     flowc_diag::sort(&mut found);
-    let said: Vec<(flowc_diag::Code, &str)> =
-        found.iter().map(|d| (d.code, &flow[d.primary_span().start..d.primary_span().end])).collect();
+    let said: Vec<(flowc_diag::Code, &str)> = found.iter().map(|d| (d.code, &flow[d.primary_span().start..d.primary_span().end])).collect();
     let tolerated = flowc_diag::Code::ToleratedType;
-    assert_eq!(
-        said,
-        vec![(tolerated, "0"), (tolerated, "\"1567411548\""), (tolerated, "\"30\"")],
-        "{:#?}",
-        df.diagnostics
-    );
+    assert_eq!(said, vec![(tolerated, "0"), (tolerated, "\"1567411548\""), (tolerated, "\"30\"")], "{:#?}", df.diagnostics);
     assert!(found[2].message.contains("wants an integer"), "{:#?}", found[2]);
     // The flow names an existing mapping set: the built flow names the one it creates.
     assert_eq!(result.warnings.len(), 1, "{:#?}", result.warnings);
     assert_eq!(result.warnings[0].pointer, "/transformations/0/params/mappingId");
     let compiled = compile_text(&result.text, Path::new("."), Dialect::Current);
-    assert_eq!(
-        compiled.flow().unwrap()["scheduleParams"],
-        json!({"startTime": 1567411548, "frequency": "minute", "interval": 30})
-    );
+    assert_eq!(compiled.flow().unwrap()["scheduleParams"], json!({"startTime": 1567411548, "frequency": "minute", "interval": 30}));
 }
 
 #[test]
@@ -330,9 +292,7 @@ fn what_the_bodies_do_not_carry_is_stated_per_case() {
         let file = parse_clean(&result.text, &case);
         let outcome = session.check(&file, &result.text, &dir, &flowc_check::Settings::default());
         let lossy = matches!(case.as_str(), "existing-connections" | "file-source" | "mapping-only");
-        let unavailable = |d: &flowc_diag::Diagnostic| {
-            d.code == flowc_diag::Code::SourceColumnsUnavailable && d.severity == flowc_diag::Severity::Warning
-        };
+        let unavailable = |d: &flowc_diag::Diagnostic| d.code == flowc_diag::Code::SourceColumnsUnavailable && d.severity == flowc_diag::Severity::Warning;
         if lossy {
             assert!(outcome.diagnostics.iter().all(unavailable), "{case}: {:#?}", outcome.diagnostics);
         } else {

@@ -119,10 +119,7 @@ fn settings(lines: Vec<(String, String, String, String)>) -> String {
     lines.into_iter().map(|(key, value, sp, end)| format!("  {key}{sp}={sp}{value}{end}")).collect()
 }
 
-fn setting(
-    key: &'static str,
-    value: impl Strategy<Value = String>,
-) -> impl Strategy<Value = (String, String, String, String)> {
+fn setting(key: &'static str, value: impl Strategy<Value = String>) -> impl Strategy<Value = (String, String, String, String)> {
     (value, sp(), line_end()).prop_map(move |(v, s, e)| (key.to_owned(), v, s, e))
 }
 
@@ -166,42 +163,14 @@ fn column_name() -> impl Strategy<Value = (String, String)> {
 }
 
 const SCALAR_TYPES: &[&str] = &[
-    "string",
-    "varchar",
-    "text",
-    "uuid",
-    "String",
-    "long",
-    "bigint",
-    "int",
-    "integer",
-    "short",
-    "smallint",
-    "byte",
-    "tinyint",
-    "double",
-    "float",
-    "decimal",
-    "number",
-    "boolean",
-    "bool",
-    "date",
-    "datetime",
-    "timestamp",
-    "date-time",
-    "map",
-    "object",
-    "array",
-    "time",
-    "any",
+    "string", "varchar", "text", "uuid", "String", "long", "bigint", "int", "integer", "short", "smallint", "byte", "tinyint",
+    "double", "float", "decimal", "number", "boolean", "bool", "date", "datetime", "timestamp", "date-time", "map", "object",
+    "array", "time", "any",
 ];
 
 /// `type as xdm` pairs a source declares.
 const TYPED: &[(&str, &[&str])] = &[
-    (
-        "string",
-        &["string", "number", "double", "integer", "long", "int", "short", "byte", "boolean", "date", "date-time"],
-    ),
+    ("string", &["string", "number", "double", "integer", "long", "int", "short", "byte", "boolean", "date", "date-time"]),
     ("varchar", &["string", "date", "date-time"]),
     ("decimal", &["number", "double"]),
     ("double", &["number"]),
@@ -218,14 +187,11 @@ fn date_format() -> impl Strategy<Value = String> {
 
 /// A scalar column's type text: `type`, `type[]`, `type as xdm`, with an optional format.
 fn scalar_type() -> impl Strategy<Value = String> {
-    let plain =
-        (pick(SCALAR_TYPES), prop::bool::weighted(0.2)).prop_map(|(t, array)| if array { format!("{t}[]") } else { t });
-    let typed = (prop::sample::select(TYPED), any::<prop::sample::Index>(), prop::bool::weighted(0.15)).prop_map(
-        |((t, xdms), i, array)| {
-            let array = if array { "[]" } else { "" };
-            format!("{t}{array} as {}", xdms[i.index(xdms.len())])
-        },
-    );
+    let plain = (pick(SCALAR_TYPES), prop::bool::weighted(0.2)).prop_map(|(t, array)| if array { format!("{t}[]") } else { t });
+    let typed = (prop::sample::select(TYPED), any::<prop::sample::Index>(), prop::bool::weighted(0.15)).prop_map(|((t, xdms), i, array)| {
+        let array = if array { "[]" } else { "" };
+        format!("{t}{array} as {}", xdms[i.index(xdms.len())])
+    });
     (prop_oneof![3 => plain, 2 => typed], prop::option::weighted(0.1, date_format())).prop_map(|(ty, format)| {
         let dated = ty.contains("date") || ty.contains("time");
         match format {
@@ -241,12 +207,7 @@ fn column(depth: u32) -> BoxedStrategy<(String, String)> {
     if depth == 0 {
         return scalar.boxed();
     }
-    let nested = (
-        column_name(),
-        pick(&["object", "struct", "record"]),
-        any::<bool>(),
-        prop::collection::vec(column(depth - 1), 0..4),
-    )
+    let nested = (column_name(), pick(&["object", "struct", "record"]), any::<bool>(), prop::collection::vec(column(depth - 1), 0..4))
         .prop_map(|((name, value), ty, array, children)| {
             let array = if array { "[]" } else { "" };
             let body: String = distinct(children).iter().flat_map(|c| c.lines().map(|l| format!("  {l}\n"))).collect();
@@ -267,14 +228,7 @@ fn date_column() -> impl Strategy<Value = (String, String, String)> {
         pick(&["Update_Time", "modifiedAt", "LastModified"]).prop_map(|n| (n.clone(), n.clone(), n)),
         Just(("\"Last Modified\"".to_owned(), "\"Last Modified\"".to_owned(), "Last Modified".to_owned())),
     ];
-    let ty = pick(&[
-        "string as date-time",
-        "timestamp",
-        "datetime",
-        "date",
-        "string as date format \"yyyy-MM-dd\"",
-        "varchar as date-time",
-    ]);
+    let ty = pick(&["string as date-time", "timestamp", "datetime", "date", "string as date format \"yyyy-MM-dd\"", "varchar as date-time"]);
     (name, ty).prop_map(|((declared, named, value), ty)| (format!("{declared}: {ty}\n"), named, value))
 }
 
@@ -311,15 +265,11 @@ fn source_path() -> impl Strategy<Value = String> + Clone {
 }
 
 fn is_reserved(s: &str) -> bool {
-    matches!(
-        s,
-        "true" | "false" | "null" | "and" | "or" | "not" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "div" | "mod"
-    )
+    matches!(s, "true" | "false" | "null" | "and" | "or" | "not" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "div" | "mod")
 }
 
 fn destination() -> impl Strategy<Value = String> {
-    let head =
-        pick(&["_id", "_acme", "_{TENANT_ID}", "person", "productListItems", "${Full Name}", "workEmail", "émail"]);
+    let head = pick(&["_id", "_acme", "_{TENANT_ID}", "person", "productListItems", "${Full Name}", "workEmail", "émail"]);
     let segment = prop_oneof![
         4 => pick(&["name", "firstName", "tier", "address", "street\\.name", "${Display Name}", "loyalty", "points"]).prop_map(|s| format!(".{s}")),
         1 => Just("[*]".to_owned()),
@@ -419,12 +369,7 @@ fn attributes() -> impl Strategy<Value = String> {
     ];
     let name = string_literal().prop_map(|s| format!("@name({s})"));
     let description = string_literal().prop_map(|s| format!("@description({s})"));
-    (
-        prop::option::weighted(0.2, identity),
-        prop::option::weighted(0.25, name),
-        prop::option::weighted(0.2, description),
-        any::<prop::sample::Index>(),
-    )
+    (prop::option::weighted(0.2, identity), prop::option::weighted(0.25, name), prop::option::weighted(0.2, description), any::<prop::sample::Index>())
         .prop_map(|(i, n, d, order)| {
             let mut all: Vec<String> = [i, n, d].into_iter().flatten().collect();
             let len = all.len();
@@ -478,11 +423,7 @@ fn flow_block() -> BoxedStrategy<(String, String)> {
         any::<prop::sample::Index>(),
     )
         .prop_map(|((name, q), s, end, description, spec, version, order)| {
-            let mut lines: Vec<_> =
-                [Some(("name".to_owned(), lit(&name, q), s, end)), description, Some(spec), version]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+            let mut lines: Vec<_> = [Some(("name".to_owned(), lit(&name, q), s, end)), description, Some(spec), version].into_iter().flatten().collect();
             let len = lines.len();
             lines.rotate_left(order.index(len));
             (format!("flow {{\n{}}}\n", settings(lines)), name)
@@ -527,10 +468,7 @@ fn source_block() -> BoxedStrategy<Source> {
             // A file-based source sends no columns: declaring them is still valid.
             Source { settings: settings(lines), tabular, columns }
         });
-    let existing = (
-        setting("connection", uuid().prop_map(|s| format!("\"{s}\""))),
-        prop::option::of(prop::collection::vec(column(1), 0..4)),
-    )
+    let existing = (setting("connection", uuid().prop_map(|s| format!("\"{s}\""))), prop::option::of(prop::collection::vec(column(1), 0..4)))
         .prop_map(|(connection, columns)| Source { settings: settings(vec![connection]), tabular: false, columns });
     prop_oneof![8 => created, 1 => existing].boxed()
 }
@@ -540,11 +478,7 @@ fn schema_id() -> impl Strategy<Value = String> {
 }
 
 fn schema_version() -> impl Strategy<Value = String> {
-    pick(&[
-        "\"application/vnd.adobe.xed-full+json;version=1\"",
-        "\"application/vnd.adobe.xed-full+json;version=1.2\"",
-        "\"1.5\"",
-    ])
+    pick(&["\"application/vnd.adobe.xed-full+json;version=1\"", "\"application/vnd.adobe.xed-full+json;version=1.2\"", "\"1.5\""])
 }
 
 fn target_block() -> BoxedStrategy<String> {
@@ -560,23 +494,13 @@ fn target_block() -> BoxedStrategy<String> {
         any::<prop::sample::Index>(),
     )
         .prop_map(|(name, description, schema, version, dataset, format, spec, spec_version, order)| {
-            let mut lines: Vec<_> =
-                [name, description, Some(schema), version, Some(dataset), format, spec, spec_version]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+            let mut lines: Vec<_> = [name, description, Some(schema), version, Some(dataset), format, spec, spec_version].into_iter().flatten().collect();
             let len = lines.len();
             lines.rotate_left(order.index(len));
             format!("target {{\n{}}}\n", settings(lines))
         });
-    let existing = (
-        setting("connection", uuid().prop_map(|s| format!("\"{s}\""))),
-        setting("schema", schema_id()),
-        optional_setting(0.3, "schema_version", schema_version()),
-    )
-        .prop_map(|(c, s, v)| {
-            format!("target {{\n{}}}\n", settings([Some(c), Some(s), v].into_iter().flatten().collect()))
-        });
+    let existing = (setting("connection", uuid().prop_map(|s| format!("\"{s}\""))), setting("schema", schema_id()), optional_setting(0.3, "schema_version", schema_version()))
+        .prop_map(|(c, s, v)| format!("target {{\n{}}}\n", settings([Some(c), Some(s), v].into_iter().flatten().collect())));
     prop_oneof![8 => created, 1 => existing].boxed()
 }
 
@@ -603,14 +527,14 @@ fn delta_block() -> BoxedStrategy<((String, String), String)> {
 /// A schedule CRMToAEP's `scheduleSpec` accepts, keys in any order.
 fn schedule_block() -> BoxedStrategy<String> {
     let start = (1_600_000_000u64..2_100_000_000).prop_map(|n| n.to_string());
-    let periodic =
-        (pick(&["minute", "hour", "day", "week", "\"hour\""]), 1u32..200, prop::option::weighted(0.4, any::<bool>()))
-            .prop_map(|(frequency, interval, backfill)| {
-                let interval = if frequency == "minute" { 15 + interval } else { interval };
-                let mut v = vec![("frequency", frequency), ("interval", interval.to_string())];
-                v.extend(backfill.map(|b| ("backfill", b.to_string())));
-                v
-            });
+    let periodic = (pick(&["minute", "hour", "day", "week", "\"hour\""]), 1u32..200, prop::option::weighted(0.4, any::<bool>())).prop_map(
+        |(frequency, interval, backfill)| {
+            let interval = if frequency == "minute" { 15 + interval } else { interval };
+            let mut v = vec![("frequency", frequency), ("interval", interval.to_string())];
+            v.extend(backfill.map(|b| ("backfill", b.to_string())));
+            v
+        },
+    );
     let once = Just(vec![("frequency", "once".to_owned())]);
     (start, prop_oneof![5 => periodic, 1 => once])
         .prop_map(|(start, mut rest)| {
@@ -679,15 +603,9 @@ fn flow_file() -> BoxedStrategy<String> {
                 (None, Some(date)) if source.tabular => columns_block(Vec::new(), Some(date)),
                 _ => String::new(),
             };
-            let source = format!(
-                "source {{\n{}{columns}}}\n",
-                source.settings.replace(DEFAULT_NAME, &default("source connection"))
-            );
+            let source = format!("source {{\n{}{columns}}}\n", source.settings.replace(DEFAULT_NAME, &default("source connection")));
             let target = target.replace(DEFAULT_NAME, &default("target connection"));
-            let blocks = [Some(flow), Some(source), Some(target), delta, Some(schedule), options, Some(mapping)]
-                .into_iter()
-                .flatten()
-                .collect();
+            let blocks = [Some(flow), Some(source), Some(target), delta, Some(schedule), options, Some(mapping)].into_iter().flatten().collect();
             join_blocks(blocks, order, head)
         })
         .boxed()
@@ -703,8 +621,7 @@ fn mapping_file() -> BoxedStrategy<String> {
         prop::option::weighted(0.3, "[a-z ]{0,12}"),
     )
         .prop_map(|((schema, version), columns, mapping, order, head)| {
-            let target =
-                format!("target {{\n{}}}\n", settings([Some(schema), version].into_iter().flatten().collect()));
+            let target = format!("target {{\n{}}}\n", settings([Some(schema), version].into_iter().flatten().collect()));
             let source = columns.map(|c| format!("source {{\n{}}}\n", columns_block(c, None)));
             let blocks = [source, Some(target), Some(mapping)].into_iter().flatten().collect();
             join_blocks(blocks, order, head)
@@ -754,9 +671,8 @@ fn build(src: &str, dir: &Path, dialect: Dialect) -> Result<Compiled, String> {
     if !parsed.diagnostics.is_empty() {
         return Err(format!("does not parse: {:#?}", parsed.diagnostics));
     }
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&parsed.file), emit_curl: true, files: None };
-    let compiled =
-        compile(&parsed.file, src, dir, &options).map_err(|d| format!("does not compile ({dialect:?}): {d:#?}"))?;
+    let options = CompileOptions { dialect, flow_spec: spec_ref(&parsed.file), emit_curl: true };
+    let compiled = compile(&parsed.file, src, dir, &options).map_err(|d| format!("does not compile ({dialect:?}): {d:#?}"))?;
     if !compiled.warnings().is_empty() {
         return Err(format!("compiles with warnings ({dialect:?}): {:#?}", compiled.warnings()));
     }
@@ -778,9 +694,7 @@ fn differences(expected: &Compiled, produced: &Compiled, dialect: Dialect) -> Ve
     for (name, text) in &e {
         match p.iter().find(|(n, _)| n == name) {
             None => out.push(format!("{dialect:?} {name}: not produced")),
-            Some((_, other)) if other != text => {
-                out.push(format!("{dialect:?} {name} differs {}", first_difference(text, other)))
-            }
+            Some((_, other)) if other != text => out.push(format!("{dialect:?} {name} differs {}", first_difference(text, other))),
             Some(_) => {}
         }
     }
@@ -799,10 +713,8 @@ fn round_trip(src: &str) -> Result<(), TestCaseError> {
     let findings = validate::validate(&parsed.file, spec, None);
     prop_assert!(findings.is_empty(), "generated file does not validate: {:#?}\n{}", findings, src);
     let here = Path::new(".");
-    let current =
-        build(src, here, Dialect::Current).map_err(|e| TestCaseError::fail(format!("generated file {e}\n{src}")))?;
-    let legacy =
-        build(src, here, Dialect::Legacy).map_err(|e| TestCaseError::fail(format!("generated file {e}\n{src}")))?;
+    let current = build(src, here, Dialect::Current).map_err(|e| TestCaseError::fail(format!("generated file {e}\n{src}")))?;
+    let legacy = build(src, here, Dialect::Legacy).map_err(|e| TestCaseError::fail(format!("generated file {e}\n{src}")))?;
 
     // Its bodies, as files beside the written flowc file, recognized by shape.
     let scratch = Scratch::new();
@@ -814,9 +726,7 @@ fn round_trip(src: &str) -> Result<(), TestCaseError> {
         }
     }
     let legacy_text = legacy.body_text(Resource::MappingSet).expect("a legacy mapping set");
-    bundle
-        .add_json(&legacy_text)
-        .map_err(|e| TestCaseError::fail(format!("legacy mapping set: {e}\n{legacy_text}")))?;
+    bundle.add_json(&legacy_text).map_err(|e| TestCaseError::fail(format!("legacy mapping set: {e}\n{legacy_text}")))?;
     if current.source_connection().is_some() {
         bundle.columns_file = Some(Resource::SourceConnection.file().to_owned());
     }
@@ -824,20 +734,13 @@ fn round_trip(src: &str) -> Result<(), TestCaseError> {
 
     // The written file is canonical.
     let reparsed = flowc_syntax::parse(&text);
-    prop_assert!(
-        reparsed.diagnostics.is_empty(),
-        "imported text has diagnostics: {:#?}\n--- original:\n{}\n--- imported:\n{}",
-        reparsed.diagnostics,
-        src,
-        text
-    );
+    prop_assert!(reparsed.diagnostics.is_empty(), "imported text has diagnostics: {:#?}\n--- original:\n{}\n--- imported:\n{}", reparsed.diagnostics, src, text);
     let formatted = flowc_syntax::format(&text).map_err(|p| TestCaseError::fail(format!("{:#?}", p.diagnostics)))?;
     prop_assert_eq!(&formatted, &text, "imported text is not a fixed point of the formatter\n--- original:\n{}", src);
 
     // And it builds the same files, in both dialects.
     let again = |dialect| {
-        build(&text, &scratch.0, dialect)
-            .map_err(|e| TestCaseError::fail(format!("imported text {e}\n--- original:\n{src}\n--- imported:\n{text}")))
+        build(&text, &scratch.0, dialect).map_err(|e| TestCaseError::fail(format!("imported text {e}\n--- original:\n{src}\n--- imported:\n{text}")))
     };
     let mut diffs = differences(&current, &again(Dialect::Current)?, Dialect::Current);
     diffs.extend(differences(&legacy, &again(Dialect::Legacy)?, Dialect::Legacy));
@@ -859,10 +762,7 @@ proptest! {
 fn a_changed_body_is_a_difference() {
     let src = "target {\n  schema = \"s\"\n}\n\nmapping {\n  a = b\n}\n";
     let other = "target {\n  schema = \"s\"\n}\n\nmapping {\n  a = c\n}\n";
-    let (x, y) = (
-        build(src, Path::new("."), Dialect::Current).unwrap(),
-        build(other, Path::new("."), Dialect::Current).unwrap(),
-    );
+    let (x, y) = (build(src, Path::new("."), Dialect::Current).unwrap(), build(other, Path::new("."), Dialect::Current).unwrap());
     assert!(differences(&x, &x, Dialect::Current).is_empty());
     let found = differences(&x, &y, Dialect::Current);
     assert!(found.iter().any(|d| d.contains("mapping-set.json differs")), "{found:#?}");

@@ -51,9 +51,7 @@ fn convert(value: &Value, refs: &mut BTreeSet<String>) -> Value {
                 if key == "$ref"
                     && let Some(target) = v.as_str()
                 {
-                    let name = target
-                        .strip_prefix("#/components/schemas/")
-                        .unwrap_or_else(|| panic!("not a local ref: {target}"));
+                    let name = target.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("not a local ref: {target}"));
                     refs.insert(name.to_owned());
                     out.insert(key.clone(), Value::String(format!("#/definitions/{name}")));
                     continue;
@@ -98,9 +96,7 @@ fn standalone(doc: &Value, name: &str) -> Value {
 /// The one place the flow spec overrides the OpenAPI spec: `scheduleParams.interval` is an
 /// integer (the CRMToAEP scheduleSpec: `"interval": {"type": "integer"}`), not a string.
 fn flow_spec_wins(schema: &mut Value) {
-    let interval = schema
-        .pointer_mut("/definitions/ScheduleSpecDTO/properties/interval/type")
-        .expect("ScheduleSpecDTO.interval.type");
+    let interval = schema.pointer_mut("/definitions/ScheduleSpecDTO/properties/interval/type").expect("ScheduleSpecDTO.interval.type");
     assert_eq!(interval, "string", "the OpenAPI spec changed: revisit the exception");
     *interval = json!("integer");
 }
@@ -151,7 +147,7 @@ fn compile_case(dir: &Path) -> Compiled {
         Ok(spec) => FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() },
         Err(_) => FlowSpecRef { id: "9753525b-82c7-4dce-8a9b-5ccfce2b9876".into(), version: "1.0".into() },
     };
-    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: false, files: None };
+    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: false };
     compile(&parsed.file, &src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}", dir.display()))
 }
 

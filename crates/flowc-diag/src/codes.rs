@@ -288,7 +288,11 @@ impl std::str::FromStr for Code {
         Code::ALL
             .iter()
             .copied()
-            .find(|c| c.name() == s || digits.parse::<u16>().ok().is_some_and(|n| n == *c as u16) && digits.len() == 3)
+            .find(|c| {
+                c.name() == s
+                    || digits.parse::<u16>().ok().is_some_and(|n| n == *c as u16)
+                        && digits.len() == 3
+            })
             .ok_or(())
     }
 }

@@ -4,9 +4,9 @@
 //! a severity, a message, labelled byte spans, help and notes. Nothing here renders to a
 //! terminal; the CLI turns diagnostics into miette reports, JSON, SARIF or annotations.
 
-mod codes;
-pub mod files;
 pub mod json;
+pub mod files;
+mod codes;
 mod lines;
 
 pub use codes::{Code, Phase};
@@ -119,7 +119,12 @@ impl Diagnostic {
 
     /// The span of the primary label (every diagnostic has one).
     pub fn primary_span(&self) -> Span {
-        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| l.span).unwrap_or_default()
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map(|l| l.span)
+            .unwrap_or_default()
     }
 
     /// The versioned JSON form documented in `docs/json-output.md`.
@@ -161,5 +166,7 @@ impl Diagnostic {
 
 /// Orders diagnostics by position, then code, so output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| (a.primary_span(), a.code, &a.message).cmp(&(b.primary_span(), b.code, &b.message)));
+    diagnostics.sort_by(|a, b| {
+        (a.primary_span(), a.code, &a.message).cmp(&(b.primary_span(), b.code, &b.message))
+    });
 }

@@ -31,7 +31,9 @@ pub(crate) struct Doc<'t> {
 impl Doc<'_> {
     /// How messages name the document: its `$id`, else its file.
     pub fn name(&self) -> String {
-        self.id.clone().unwrap_or_else(|| self.file.display().to_string())
+        self.id
+            .clone()
+            .unwrap_or_else(|| self.file.display().to_string())
     }
 }
 
@@ -98,26 +100,37 @@ pub(crate) fn parse(source: &Source) -> Result<Doc<'_>, SchemaError> {
     let text: &str = &source.text;
     match serde_json::from_str::<Json<'_>>(text) {
         Ok(value) => {
-            let id = value.get("$id").and_then(Json::as_str).map(|s| normalize_id(s).to_owned());
-            Ok(Doc { file: &source.file, text: &source.text, value, id })
+            let id = value
+                .get("$id")
+                .and_then(Json::as_str)
+                .map(|s| normalize_id(s).to_owned());
+            Ok(Doc {
+                file: &source.file,
+                text: &source.text,
+                value,
+                id,
+            })
         }
         Err(e) => {
             let file = &source.file;
             let at = flowc_diag::json::offset_of(text, e.line(), e.column());
             let span = Span::new(at, (at + 1).min(text.len()));
             let full = e.to_string();
-            let reason = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]).to_owned();
+            let reason = full
+                .rfind(" at line ")
+                .map_or(full.as_str(), |i| &full[..i])
+                .to_owned();
             let d = if reason.starts_with("recursion limit exceeded") {
-                Diagnostic::new(
-                    Code::SchemaTooDeep,
-                    span,
-                    format!("`{}` nests JSON objects and arrays more than 128 levels deep", file.display()),
-                )
-                .with_label("too deep here")
-                .with_help("real XDM schemas nest a few dozen levels at most; check the tool that generated this file")
+                Diagnostic::new(Code::SchemaTooDeep, span, format!("`{}` nests JSON objects and arrays more than 128 levels deep", file.display()))
+                    .with_label("too deep here")
+                    .with_help("real XDM schemas nest a few dozen levels at most; check the tool that generated this file")
             } else {
-                Diagnostic::new(Code::InvalidJson, span, format!("`{}` is not valid JSON: {reason}", file.display()))
-                    .with_label(reason)
+                Diagnostic::new(
+                    Code::InvalidJson,
+                    span,
+                    format!("`{}` is not valid JSON: {reason}", file.display()),
+                )
+                .with_label(reason)
             };
             Err(SchemaError::in_file(file.clone(), source.text.clone(), d))
         }
@@ -126,7 +139,11 @@ pub(crate) fn parse(source: &Source) -> Result<Doc<'_>, SchemaError> {
 
 /// Reads every `*.schema.json` below `dir`, sorted (so duplicates resolve the same way every
 /// time); unreadable files are reported and left out. `None` if the folder itself is bad.
-pub(crate) fn read_dir(dir: &Path, opts: &LoadOptions, errors: &mut Vec<SchemaError>) -> Option<Vec<Source>> {
+pub(crate) fn read_dir(
+    dir: &Path,
+    opts: &LoadOptions,
+    errors: &mut Vec<SchemaError>,
+) -> Option<Vec<Source>> {
     let files = match list_files(dir, opts, |name| name.ends_with(".schema.json"), true) {
         Ok(files) => files,
         Err(e) => {
@@ -236,16 +253,21 @@ impl<'t> Docs<'t> {
                 )
                 .with_label("second declaration, ignored")
                 .with_help("flowc uses the file whose path sorts first; delete the stale copy or give this schema its own `$id`");
-                errors.push(SchemaError::in_file(doc.file.to_owned(), doc.text.clone(), d));
+                errors.push(SchemaError::in_file(
+                    doc.file.to_owned(),
+                    doc.text.clone(),
+                    d,
+                ));
             } else if missing_id && doc.value.is_object() {
-                let span = jsontext::locate(doc.text, &[]).map_or(Span::empty(0), |s| Span::new(s.start, s.start + 1));
-                let d = Diagnostic::new(
-                    Code::MissingSchemaId,
-                    span,
-                    format!("`{}` has no `$id`, so no `$ref` can refer to it", doc.file.display()),
-                )
-                .with_help("add an `$id`, such as `\"$id\": \"https://ns.adobe.com/{tenant}/datatypes/{name}\"`");
-                errors.push(SchemaError::in_file(doc.file.to_owned(), doc.text.clone(), d));
+                let span = jsontext::locate(doc.text, &[])
+                    .map_or(Span::empty(0), |s| Span::new(s.start, s.start + 1));
+                let d = Diagnostic::new(Code::MissingSchemaId, span, format!("`{}` has no `$id`, so no `$ref` can refer to it", doc.file.display()))
+                    .with_help("add an `$id`, such as `\"$id\": \"https://ns.adobe.com/{tenant}/datatypes/{name}\"`");
+                errors.push(SchemaError::in_file(
+                    doc.file.to_owned(),
+                    doc.text.clone(),
+                    d,
+                ));
             }
         }
     }
@@ -279,17 +301,30 @@ impl<'t> Docs<'t> {
     pub fn resolve(&self, from: DocId, reference: &str) -> Result<(DocId, &Json<'t>), RefError> {
         let (uri, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let uri = uri.trim();
-        let doc = if uri.is_empty() { Some(from) } else { self.find_uri(from, uri) };
+        let doc = if uri.is_empty() {
+            Some(from)
+        } else {
+            self.find_uri(from, uri)
+        };
         let Some(doc) = doc else {
-            return Err(RefError::NoSchema { uri: uri.to_owned() });
+            return Err(RefError::NoSchema {
+                uri: uri.to_owned(),
+            });
         };
         let root = &self.docs[doc].value;
         if fragment.is_empty() {
             return Ok((doc, root));
         }
         let decoded = percent_decode(fragment);
-        let found = if decoded.starts_with('/') { root.pointer(&decoded) } else { None };
-        found.map(|v| (doc, v)).ok_or(RefError::NoFragment { doc, fragment: fragment.to_owned() })
+        let found = if decoded.starts_with('/') {
+            root.pointer(&decoded)
+        } else {
+            None
+        };
+        found.map(|v| (doc, v)).ok_or(RefError::NoFragment {
+            doc,
+            fragment: fragment.to_owned(),
+        })
     }
 
     fn find_uri(&self, from: DocId, uri: &str) -> Option<DocId> {
@@ -313,8 +348,11 @@ impl<'t> Docs<'t> {
 
     /// Known `$id`s nearest to `missing` first.
     pub fn nearest_ids(&self, missing: &str, limit: usize) -> Vec<&str> {
-        let mut ids: Vec<(usize, &str)> =
-            self.by_id.keys().map(|k| (strsim::levenshtein(missing, k), k.as_str())).collect();
+        let mut ids: Vec<(usize, &str)> = self
+            .by_id
+            .keys()
+            .map(|k| (strsim::levenshtein(missing, k), k.as_str()))
+            .collect();
         ids.sort();
         ids.into_iter().take(limit).map(|(_, k)| k).collect()
     }
@@ -328,11 +366,21 @@ fn list_files(
     wanted: impl Fn(&str) -> bool,
     recursive: bool,
 ) -> Result<Vec<PathBuf>, SchemaError> {
-    let unreadable = |msg: String| SchemaError::general(Diagnostic::new(Code::SchemaUnreadable, Span::empty(0), msg));
-    let meta = std::fs::metadata(dir)
-        .map_err(|e| unreadable(format!("cannot read the schema folder `{}`: {}", dir.display(), io_message(&e))))?;
+    let unreadable = |msg: String| {
+        SchemaError::general(Diagnostic::new(Code::SchemaUnreadable, Span::empty(0), msg))
+    };
+    let meta = std::fs::metadata(dir).map_err(|e| {
+        unreadable(format!(
+            "cannot read the schema folder `{}`: {}",
+            dir.display(),
+            io_message(&e)
+        ))
+    })?;
     if !meta.is_dir() {
-        return Err(unreadable(format!("`{}` is a file; a schema folder was expected here", dir.display())));
+        return Err(unreadable(format!(
+            "`{}` is a file; a schema folder was expected here",
+            dir.display()
+        )));
     }
     let mut files = Vec::new();
     let mut pending = vec![dir.to_owned()];
@@ -429,15 +477,22 @@ mod tests {
 
     #[test]
     fn spots_refs_to_other_documents() {
-        assert!(refers_elsewhere(r#"{"a": {"$ref" : "https://ns.adobe.com/x"}}"#));
+        assert!(refers_elsewhere(
+            r#"{"a": {"$ref" : "https://ns.adobe.com/x"}}"#
+        ));
         assert!(refers_elsewhere(r#"{"$ref":"other.json"}"#));
-        assert!(!refers_elsewhere(r##"{"a": {"$ref": "#/definitions/x"}, "b": "$ref"}"##));
+        assert!(!refers_elsewhere(
+            r##"{"a": {"$ref": "#/definitions/x"}, "b": "$ref"}"##
+        ));
         assert!(!refers_elsewhere(r#"{"$ref"#));
     }
 
     #[test]
     fn percent_decoding_is_lenient() {
-        assert_eq!(percent_decode("/definitions/%40context"), "/definitions/@context");
+        assert_eq!(
+            percent_decode("/definitions/%40context"),
+            "/definitions/@context"
+        );
         assert_eq!(percent_decode("/a%"), "/a%");
         assert_eq!(percent_decode("/a%4"), "/a%4");
         assert_eq!(percent_decode("/a%zz"), "/a%zz");

@@ -80,7 +80,11 @@ pub enum SchemaSource {
     RegistryFile(PathBuf),
     /// Source-form XDM: a folder of `*.schema.json` files, the class and the field groups,
     /// each by `$id` (or by the path of its file).
-    Xdm { dir: PathBuf, class: String, field_groups: Vec<String> },
+    Xdm {
+        dir: PathBuf,
+        class: String,
+        field_groups: Vec<String>,
+    },
 }
 
 /// The outcome of loading: the index (absent only when nothing could be indexed, for
@@ -102,7 +106,10 @@ impl Loaded {
     }
 
     fn failed(error: SchemaError) -> Loaded {
-        Loaded { index: None, diagnostics: vec![error] }
+        Loaded {
+            index: None,
+            diagnostics: vec![error],
+        }
     }
 }
 
@@ -113,7 +120,11 @@ pub fn load(source: &SchemaSource) -> Loaded {
 pub fn load_with(source: &SchemaSource, opts: &LoadOptions) -> Loaded {
     match source {
         SchemaSource::RegistryFile(file) => registry(file.clone(), None, opts),
-        SchemaSource::Xdm { dir, class, field_groups } => source_form(dir, class, field_groups, opts),
+        SchemaSource::Xdm {
+            dir,
+            class,
+            field_groups,
+        } => source_form(dir, class, field_groups, opts),
     }
 }
 
@@ -130,9 +141,21 @@ pub fn load_registry_str(file: impl Into<PathBuf>, text: &str) -> Loaded {
 
 /// Loads a source-form composition: the class and field groups, by `$id`, from the
 /// `*.schema.json` files below `dir`.
-pub fn load_source<S: AsRef<str>>(dir: impl AsRef<Path>, class_id: &str, field_group_ids: &[S]) -> Loaded {
-    let field_groups: Vec<String> = field_group_ids.iter().map(|s| s.as_ref().to_owned()).collect();
-    source_form(dir.as_ref(), class_id, &field_groups, &LoadOptions::default())
+pub fn load_source<S: AsRef<str>>(
+    dir: impl AsRef<Path>,
+    class_id: &str,
+    field_group_ids: &[S],
+) -> Loaded {
+    let field_groups: Vec<String> = field_group_ids
+        .iter()
+        .map(|s| s.as_ref().to_owned())
+        .collect();
+    source_form(
+        dir.as_ref(),
+        class_id,
+        &field_groups,
+        &LoadOptions::default(),
+    )
 }
 
 fn registry(file: PathBuf, text: Option<Arc<str>>, opts: &LoadOptions) -> Loaded {
@@ -140,7 +163,10 @@ fn registry(file: PathBuf, text: Option<Arc<str>>, opts: &LoadOptions) -> Loaded
         Some(text) if text.len() as u64 > opts.max_file_bytes => {
             return Loaded::failed(docs::too_large(&file, text.len() as u64, opts));
         }
-        Some(text) => Source { file: file.clone(), text },
+        Some(text) => Source {
+            file: file.clone(),
+            text,
+        },
         None => match docs::read(&file, opts) {
             Ok(source) => source,
             Err(e) => return Loaded::failed(e),
@@ -148,8 +174,11 @@ fn registry(file: PathBuf, text: Option<Arc<str>>, opts: &LoadOptions) -> Loaded
     };
     // An `xed+json` download refers to its class and field groups by `$id`: look for them
     // beside it. (An `xed-full+json` one is self-contained.)
-    let (siblings, skipped) =
-        if docs::refers_elsewhere(&root.text) { docs::read_siblings(&file, opts) } else { (Vec::new(), Vec::new()) };
+    let (siblings, skipped) = if docs::refers_elsewhere(&root.text) {
+        docs::read_siblings(&file, opts)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut docs = Docs::default();
     match docs::parse(&root) {
         Ok(doc) => docs.add(doc),
@@ -165,7 +194,10 @@ fn registry(file: PathBuf, text: Option<Arc<str>>, opts: &LoadOptions) -> Loaded
 fn source_form(dir: &Path, class: &str, field_groups: &[String], opts: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
     let Some(sources) = docs::read_dir(dir, opts, &mut diagnostics) else {
-        return Loaded { index: None, diagnostics };
+        return Loaded {
+            index: None,
+            diagnostics,
+        };
     };
     let mut docs = Docs::default();
     docs.add_folder(&sources, &mut diagnostics);
@@ -199,46 +231,83 @@ fn finish(
 ) -> Loaded {
     let (built, errors) = Builder::new(docs, opts, check_extends).build(roots);
     diagnostics.extend(errors);
-    let index = built.map(|b| SchemaIndex::new(b.fields, docs.docs[roots[0]].id.clone(), b.title, b.tenant));
+    let index = built
+        .map(|b| SchemaIndex::new(b.fields, docs.docs[roots[0]].id.clone(), b.title, b.tenant));
     finish_diagnostics(index, diagnostics, opts)
 }
 
 /// Drops repeats (a data type used in five places reports its problem once), orders by file
 /// and position, and caps the count.
-fn finish_diagnostics(index: Option<SchemaIndex>, mut diagnostics: Vec<SchemaError>, opts: &LoadOptions) -> Loaded {
+fn finish_diagnostics(
+    index: Option<SchemaIndex>,
+    mut diagnostics: Vec<SchemaError>,
+    opts: &LoadOptions,
+) -> Loaded {
     let mut seen = std::collections::HashSet::new();
     diagnostics.retain(|e| {
-        seen.insert((e.file.clone(), e.diagnostic.code, e.diagnostic.primary_span(), e.diagnostic.message.clone()))
+        seen.insert((
+            e.file.clone(),
+            e.diagnostic.code,
+            e.diagnostic.primary_span(),
+            e.diagnostic.message.clone(),
+        ))
     });
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.diagnostic.primary_span().start).cmp(&(&b.file, b.diagnostic.primary_span().start))
+        (&a.file, a.diagnostic.primary_span().start)
+            .cmp(&(&b.file, b.diagnostic.primary_span().start))
     });
     if diagnostics.len() > opts.max_diagnostics {
         let more = diagnostics.len() - opts.max_diagnostics;
         diagnostics.truncate(opts.max_diagnostics);
         if let Some(last) = diagnostics.last_mut() {
-            last.diagnostic.notes.push(format!("{more} more diagnostics are not shown"));
+            last.diagnostic
+                .notes
+                .push(format!("{more} more diagnostics are not shown"));
         }
     }
     Loaded { index, diagnostics }
 }
 
-fn find_root(docs: &Docs, dir: &Path, arg: &str, what: &str, diagnostics: &mut Vec<SchemaError>) -> Option<DocId> {
-    if let Some(d) = docs.by_id(arg).or_else(|| docs.by_file(Path::new(arg))).or_else(|| docs.by_file(&dir.join(arg))) {
+fn find_root(
+    docs: &Docs,
+    dir: &Path,
+    arg: &str,
+    what: &str,
+    diagnostics: &mut Vec<SchemaError>,
+) -> Option<DocId> {
+    if let Some(d) = docs
+        .by_id(arg)
+        .or_else(|| docs.by_file(Path::new(arg)))
+        .or_else(|| docs.by_file(&dir.join(arg)))
+    {
         return Some(d);
     }
-    let nearest: Vec<String> = docs.nearest_ids(arg, 5).iter().map(|i| format!("`{i}`")).collect();
+    let nearest: Vec<String> = docs
+        .nearest_ids(arg, 5)
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect();
     let help = if nearest.is_empty() {
-        format!("`{}` holds no `*.schema.json` file with an `$id`", dir.display())
+        format!(
+            "`{}` holds no `*.schema.json` file with an `$id`",
+            dir.display()
+        )
     } else {
         let more = docs.id_count().saturating_sub(nearest.len());
-        let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
         format!("known `$id`s, nearest first: {}{more}", nearest.join(", "))
     };
     let d = Diagnostic::new(
         Code::UnknownSchemaId,
         Span::empty(0),
-        format!("no schema in `{}` has the {what} `$id` `{arg}`", dir.display()),
+        format!(
+            "no schema in `{}` has the {what} `$id` `{arg}`",
+            dir.display()
+        ),
     )
     .with_help(help);
     diagnostics.push(SchemaError::general(d));
@@ -248,26 +317,45 @@ fn find_root(docs: &Docs, dir: &Path, arg: &str, what: &str, diagnostics: &mut V
 /// A field group whose `meta:intendedToExtend` names classes must name the chosen one.
 fn check_intended(docs: &Docs, fg: DocId, class: DocId, diagnostics: &mut Vec<SchemaError>) {
     let doc = &docs.docs[fg];
-    let Some(list) = doc.value.get("meta:intendedToExtend").and_then(Json::as_array) else {
+    let Some(list) = doc
+        .value
+        .get("meta:intendedToExtend")
+        .and_then(Json::as_array)
+    else {
         return;
     };
-    let intended: Vec<&str> = list.iter().filter_map(Json::as_str).map(docs::normalize_id).collect();
+    let intended: Vec<&str> = list
+        .iter()
+        .filter_map(Json::as_str)
+        .map(docs::normalize_id)
+        .collect();
     let class_id = docs.docs[class].id.as_deref().unwrap_or("");
     if intended.is_empty() || intended.contains(&class_id) {
         return;
     }
-    let span = jsontext::locate(doc.text, &[jsontext::Seg::Key("meta:intendedToExtend")]).unwrap_or_default();
+    let span = jsontext::locate(doc.text, &[jsontext::Seg::Key("meta:intendedToExtend")])
+        .unwrap_or_default();
     let d = Diagnostic::new(
         Code::FieldGroupNotForClass,
         span,
         format!(
             "field group `{}` is meant for {}, not for `{class_id}`",
             doc.name(),
-            intended.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+            intended
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     )
     .with_label("the classes this field group extends")
-    .with_help("the Schema Registry refuses this combination; choose a field group made for the class")
+    .with_help(
+        "the Schema Registry refuses this combination; choose a field group made for the class",
+    )
     .with_severity(Severity::Warning);
-    diagnostics.push(SchemaError::in_file(doc.file.to_owned(), doc.text.clone(), d));
+    diagnostics.push(SchemaError::in_file(
+        doc.file.to_owned(),
+        doc.text.clone(),
+        d,
+    ));
 }
