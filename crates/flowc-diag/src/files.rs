@@ -202,10 +202,12 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 }
 
 /// Opens for reading without waiting: a FIFO swapped in after the `stat` does not block.
+/// `path` is canonical, so its last part is no link; one swapped in is not followed.
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path)
+    let flags = libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_NOFOLLOW;
+    std::fs::OpenOptions::new().read(true).custom_flags(flags).open(path)
 }
 
 #[cfg(not(unix))]
