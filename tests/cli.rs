@@ -520,6 +520,9 @@ fn a_json_file_named_on_the_command_line_that_is_no_body_is_reported() {
 #[test]
 fn import_writes_a_flow_file_that_checks_and_builds_back_to_the_same_bodies() {
     let dir = temp_dir("import");
+    // The written file names the schema and columns where they are, outside its folder.
+    let bodies = common::root().join("fixtures/import/payments");
+    std::fs::write(dir.join("flowc.toml"), format!("allow = [{:?}]\n", bodies.display().to_string())).expect("write");
     let written = dir.join("payments.flow");
     let out = flowc(&["import", "fixtures/import/payments", "-o", written.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -609,4 +612,176 @@ fn a_body_that_does_not_parse_brings_no_cascade_of_errors_on_the_others() {
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert!(lines[0].contains("mapping-set.json:1:1: warning[F324]"), "{lines:#?}");
     assert!(lines[1].contains("source-connection.json:1:10: error[F600]"), "{lines:#?}");
+}
+
+// The trust boundary (docs/security.md): a flow file cannot make flowc read, or print, a
+// file outside its project.
+
+/// What the files outside the project hold; it must appear in no output.
+const SECRET: &str = "supersecret123";
+const FORMATS: [&str; 5] = ["human", "short", "json", "sarif", "github"];
+
+/// A repository `project/` (it holds `.git`) with the example flow in `project/flows/`,
+/// beside `outside/` with a secret, a copy of the example schema and a FIFO.
+fn untrusted_project(name: &str) -> std::path::PathBuf {
+    let base = temp_dir(name);
+    let flows = base.join("project/flows");
+    std::fs::create_dir_all(base.join("project/.git")).expect("repository");
+    std::fs::create_dir_all(base.join("outside")).expect("outside");
+    let out = flowc(&["example", "--write", flows.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(base.join("outside/secret.json"), format!("{{\"token\": \"{SECRET}\"}}\n")).expect("secret");
+    std::fs::copy(flows.join("payments-products.xed.json"), base.join("outside/schema.xed.json")).expect("schema");
+    #[cfg(unix)]
+    {
+        let made = Command::new("mkfifo").arg(base.join("outside/pipe")).status().expect("mkfifo runs");
+        assert!(made.success());
+    }
+    base
+}
+
+/// The example flow with its `schema_file` (or, with `columns`, its source columns)
+/// replaced, written as `project/flows/t.flow`.
+fn write_flow(base: &std::path::Path, schema_file: &str, columns_from: Option<&str>) -> std::path::PathBuf {
+    let flows = base.join("project/flows");
+    let example = std::fs::read_to_string(flows.join("payments.flow")).expect("example");
+    assert!(
+        example.contains("schema_file = \"payments-products.xed.json\""),
+        "the example names its schema with schema_file"
+    );
+    let mut text =
+        example.replace("schema_file = \"payments-products.xed.json\"", &format!("schema_file = {schema_file:?}"));
+    if let Some(columns) = columns_from {
+        let start = text.find("  columns {").expect("inline columns");
+        let end = start + text[start..].find("  }\n").expect("their end") + 4;
+        text.replace_range(start..end, &format!("  columns from {columns:?}\n"));
+    }
+    let path = flows.join("t.flow");
+    std::fs::write(&path, text).expect("flow");
+    path
+}
+
+/// Runs flowc in `dir` with a secret in its environment; fails (and kills it) after 60 s,
+/// so that a flowc waiting on a FIFO fails the test instead of hanging it.
+fn flowc_bounded(dir: &std::path::Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("MY_SECRET_TOKEN", SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("flowc starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("flowc {args:?} did not return: it is waiting on a file it should not open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// `flowc check` of `flow` in every format: exit 1, `code` reported, the secret nowhere.
+/// Run from the project, and from the flow's own folder (naming it without a folder).
+fn assert_refused_in_every_format(base: &std::path::Path, flow: &std::path::Path, code: &str) {
+    let name = flow.file_name().and_then(|n| n.to_str()).expect("a file name");
+    let runs = FORMATS.iter().flat_map(|format| {
+        [
+            (base.join("project"), flow.to_str().unwrap(), *format),
+            (flow.parent().expect("folder").to_path_buf(), name, *format),
+        ]
+    });
+    for (cwd, flow, format) in runs {
+        let out = flowc_bounded(&cwd, &["check", "--format", format, flow]);
+        let (text, err) = (stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}{err}");
+        assert!(text.contains(code), "{format}: {code} expected in {text}");
+        assert!(!text.contains(SECRET) && !err.contains(SECRET), "{format}: the secret is shown: {text}{err}");
+    }
+}
+
+#[test]
+fn a_schema_file_named_by_an_absolute_path_is_refused_unread() {
+    let base = untrusted_project("absolute");
+    let flow = write_flow(&base, "/proc/self/environ", None);
+    assert_refused_in_every_format(&base, &flow, "F020");
+    let out = flowc_bounded(&base, &["check", "--format", "short", flow.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("error[F020] `/proc/self/environ` is not read: it lies outside the project folder"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_schema_file_that_climbs_out_of_the_project_is_refused_unread() {
+    let base = untrusted_project("climb");
+    let flow = write_flow(&base, "../../outside/secret.json", None);
+    assert_refused_in_every_format(&base, &flow, "F020");
+    // A FIFO is never opened: flowc returns at once (a blocking open would never return).
+    let flow = write_flow(&base, "../../outside/pipe", None);
+    assert_refused_in_every_format(&base, &flow, "F020");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_schema_file_linked_out_of_the_project_is_refused_unread() {
+    let base = untrusted_project("link");
+    let flows = base.join("project/flows");
+    std::os::unix::fs::symlink(base.join("outside/secret.json"), flows.join("secret.json")).expect("link");
+    std::os::unix::fs::symlink(base.join("outside/pipe"), flows.join("pipe.json")).expect("link");
+    // A linked folder is no way out either.
+    std::os::unix::fs::symlink(base.join("outside"), flows.join("shared")).expect("link");
+    for name in ["secret.json", "pipe.json", "shared/secret.json"] {
+        let flow = write_flow(&base, name, None);
+        assert_refused_in_every_format(&base, &flow, "F020");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_inside_the_project_is_refused_without_waiting() {
+    let base = untrusted_project("fifo");
+    let made = Command::new("mkfifo").arg(base.join("project/flows/pipe.json")).status().expect("mkfifo runs");
+    assert!(made.success());
+    let flow = write_flow(&base, "pipe.json", None);
+    assert_refused_in_every_format(&base, &flow, "F021");
+    let flow = write_flow(&base, "payments-products.xed.json", Some("pipe.json"));
+    assert_refused_in_every_format(&base, &flow, "F021");
+}
+
+#[test]
+fn a_path_allowed_in_flowc_toml_may_lie_outside_the_project() {
+    let base = untrusted_project("allowed");
+    let flow = write_flow(&base, "../../outside/schema.xed.json", None);
+    let refused = flowc_bounded(&base, &["check", flow.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    std::fs::write(base.join("project/flowc.toml"), "allow = [\"../outside\"]\n").expect("config");
+    let out = flowc_bounded(&base, &["check", flow.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Allowed, but still never a FIFO.
+    let flow = write_flow(&base, "../../outside/pipe", None);
+    let out = flowc_bounded(&base, &["check", "--format", "short", flow.to_str().unwrap()]);
+    assert!(stdout(&out).contains("error[F021]"), "{}", stdout(&out));
+    // A schema named on the command line is the user's choice, wherever it is.
+    let schema = base.join("outside/schema.xed.json");
+    let out = flowc_bounded(&base, &["schema", "paths", schema.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_binary_columns_file_is_reported_without_its_bytes() {
+    let base = untrusted_project("binary");
+    let mut bytes = format!("{{\"columns\": [\n  \"{SECRET}").into_bytes();
+    bytes.extend_from_slice(b"\xff\xfe\x00\x01");
+    bytes.extend_from_slice(SECRET.as_bytes());
+    std::fs::write(base.join("project/flows/columns.json"), bytes).expect("binary");
+    let flow = write_flow(&base, "payments-products.xed.json", Some("columns.json"));
+    assert_refused_in_every_format(&base, &flow, "F324");
+    let out = flowc_bounded(&base, &["check", "--format", "short", flow.to_str().unwrap()]);
+    assert!(stdout(&out).contains("is not UTF-8 text (line 2, column 18)"), "{}", stdout(&out));
 }

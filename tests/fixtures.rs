@@ -66,12 +66,14 @@ fn check_error_fixture(path: &std::path::Path) {
     let mut report = flowc_cli::check_all(&flowc_cli::Checker::default(), std::slice::from_ref(&source)).swap_remove(0);
     // Messages that name a file (a schema that cannot be read) show where the checkout is:
     // strip it from the data, before rendering wraps lines at a width that depends on it.
-    let here = format!("{}/", root().display());
+    // The project folder itself (F020) becomes `.`.
+    let (checkout, here) = (root().display().to_string(), format!("{}/", root().display()));
+    let strip = |text: &str| text.replace(&here, "").replace(&checkout, ".");
     for diagnostic in &mut report.diagnostics {
-        diagnostic.message = diagnostic.message.replace(&here, "");
-        diagnostic.help = diagnostic.help.as_ref().map(|h| h.replace(&here, ""));
-        diagnostic.notes.iter_mut().for_each(|n| *n = n.replace(&here, ""));
-        diagnostic.labels.iter_mut().for_each(|l| l.message = l.message.replace(&here, ""));
+        diagnostic.message = strip(&diagnostic.message);
+        diagnostic.help = diagnostic.help.as_deref().map(strip);
+        diagnostic.notes.iter_mut().for_each(|n| *n = strip(n));
+        diagnostic.labels.iter_mut().for_each(|l| l.message = strip(&l.message));
     }
     let index = LineIndex::new(&report.text);
     let actual: Vec<String> = report

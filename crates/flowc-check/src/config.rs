@@ -9,6 +9,7 @@
 //! tenant = "acme"                          # `_{TENANT_ID}` in destinations is read as `_acme`
 //! now = "2026-11-28T00:00:00Z"             # the clock of time-dependent checks
 //! flowspecs = ["flowspecs/*.json"]         # extra flow spec files
+//! allow = ["../shared-schemas"]            # outside the project, flow files may name these
 //!
 //! [[schema]]                               # where a target schema `$id` is defined
 //! id = "https://ns.adobe.com/acme/schemas/payments"
@@ -23,11 +24,12 @@
 //! "legacy/**/*.flow" = ["F319"]
 //! ```
 
+use flowc_diag::files::{FileProvider, MAX_FILE_BYTES, ProjectFiles, normalize};
 use flowc_diag::{Code, Diagnostic, Phase, Severity, Span};
 use globset::{GlobBuilder, GlobMatcher};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -38,7 +40,7 @@ pub const FILE_NAME: &str = "flowc.toml";
 pub const INIT_TEMPLATE: &str = include_str!("../assets/flowc.toml");
 
 /// The keys of the top level, of a `[[schema]]` entry and of `[lint]`.
-const TOP_KEYS: &[&str] = &["tenant", "now", "flowspecs", "schema", "lint"];
+const TOP_KEYS: &[&str] = &["tenant", "now", "flowspecs", "allow", "schema", "lint"];
 const SCHEMA_KEYS: &[&str] = &["id", "file", "xdm_dir", "class", "field_groups"];
 const LINT_KEYS: &[&str] = &["ignore", "fail_on", "severity", "per_file_ignores"];
 const LEVELS: &[&str] = &["error", "warning", "info", "off"];
@@ -64,6 +66,9 @@ pub struct Config {
     /// response: one spec or `{"items": [...]}`), paths or globs relative to [`Config::dir`].
     /// Globs are expanded when the file is loaded; the list is sorted and has no duplicates.
     pub flowspecs: Vec<PathBuf>,
+    /// `allow = ["../shared-schemas"]`: files and folders outside the project (this file's
+    /// folder) that the files it applies to may name; relative to [`Config::dir`].
+    pub allow: Vec<PathBuf>,
     /// `[[schema]]` entries: where the definition of a target schema `$id` comes from.
     pub schemas: Vec<SchemaEntry>,
     /// `[lint]`: which findings are reported, and how severe they are.
@@ -225,16 +230,21 @@ impl Config {
 
     /// Reads and validates; every problem is a coded diagnostic with a span in the TOML text.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = match std::fs::read(path) {
+        // A pull request may make flowc.toml a link to a secret: it is read under the same
+        // rules as the files a flow file names (its own folder's repository is the project).
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let bytes = match ProjectFiles::for_folder(dir).read(path, MAX_FILE_BYTES) {
             Ok(bytes) => bytes,
-            Err(e) => {
-                let d = Diagnostic::new(
-                    Code::InvalidConfig,
-                    Span::empty(0),
-                    format!("cannot read `{}`: {e}", path.display()),
-                )
-                .with_label("this file")
-                .with_help("check that the file exists and can be read");
+            Err(refusal) => {
+                let d = refusal.diagnostic(Span::empty(0), &path.display().to_string()).unwrap_or_else(|| {
+                    Diagnostic::new(
+                        Code::InvalidConfig,
+                        Span::empty(0),
+                        format!("cannot read `{}`: {refusal}", path.display()),
+                    )
+                    .with_label("this file")
+                    .with_help("check that the file exists and can be read")
+                });
                 return Err(ConfigError { path: path.to_path_buf(), text: String::new(), diagnostics: vec![d] });
             }
         };
@@ -264,6 +274,7 @@ impl Config {
             tenant: None,
             now: None,
             flowspecs: Vec::new(),
+            allow: Vec::new(),
             schemas: Vec::new(),
             lint: Lint::default(),
         };
@@ -286,6 +297,17 @@ impl Config {
             flowc_diag::sort(&mut cx.diagnostics);
             Err(ConfigError { path: path.to_path_buf(), text: text.to_owned(), diagnostics: cx.diagnostics })
         }
+    }
+
+    /// The files the flow files it applies to may read: those of its folder (the project),
+    /// of its `allow` list, and the flow specs and schemas it names itself.
+    pub fn files(&self) -> ProjectFiles {
+        let schemas = self.schemas.iter().map(|s| match &s.location {
+            SchemaLocation::File(path) => path.clone(),
+            SchemaLocation::Xdm { dir, .. } => dir.clone(),
+        });
+        let listed = self.allow.iter().chain(&self.flowspecs).cloned().chain(schemas);
+        ProjectFiles::new(&self.dir).allowing(listed)
     }
 
     /// The `[[schema]]` entry for a schema `$id`. With a `tenant`, `{TENANT_ID}` in either
@@ -334,23 +356,6 @@ impl Config {
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         (!parts.is_empty()).then(|| parts.join("/"))
     }
-}
-
-/// Removes `.` and resolves `..` without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push(c);
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
@@ -467,6 +472,11 @@ impl Cx<'_> {
                 "flowspecs" => {
                     if let Some(patterns) = self.strings("flowspecs", value, "[\"flowspecs/*.json\"]") {
                         config.flowspecs = self.expand(&patterns);
+                    }
+                }
+                "allow" => {
+                    if let Some(paths) = self.strings("allow", value, "[\"../shared-schemas\"]") {
+                        config.allow = paths.iter().map(|(p, _)| self.dir.join(p)).collect();
                     }
                 }
                 "schema" => config.schemas = self.schemas(value),
@@ -869,9 +879,10 @@ impl Cx<'_> {
         d.labels[0].message = "always an error".into();
         d.help = Some(match code.phase() {
             Phase::Config => "a broken flowc.toml is always reported: fix the file".into(),
+            Phase::Files => "a file that flowc refuses to read is always reported: name a file inside the project, or `allow` its folder".into(),
             _ => "a file that does not parse cannot be checked or compiled: fix the file".into(),
         });
-        d.notes.push("syntax (F1xx) and configuration (F010) errors cannot be ignored, turned off or lowered".into());
+        d.notes.push("syntax (F1xx), configuration (F010) and file refusal (F020, F021) errors cannot be ignored, turned off or lowered".into());
     }
 
     fn bad_word(&mut self, span: Span, message: String, word: &str, valid: &[&str]) {
@@ -887,7 +898,7 @@ impl Cx<'_> {
 
 /// Codes that flowc.toml cannot ignore or lower: syntax errors and its own.
 fn fixed(code: Code) -> bool {
-    matches!(code.phase(), Phase::Syntax | Phase::Config)
+    matches!(code.phase(), Phase::Syntax | Phase::Config | Phase::Files)
 }
 
 fn has_glob_meta(s: &str) -> bool {
@@ -901,13 +912,17 @@ fn walk(dir: &Path, prefix: &str, depth: usize, visit: &mut dyn FnMut(&str, &Pat
     if depth == 0 {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         if kind.is_dir() {
             walk(&path, &rel, depth - 1, visit);
@@ -958,7 +973,9 @@ fn rfc3339(s: &str) -> Result<i64, String> {
             let seconds = h * 3600 + m * 60;
             if sign == b'+' { seconds } else { -seconds }
         }
-        None => return Err("it has no time zone: add `Z` for UTC or an offset such as `+01:00`".into()),
+        None => {
+            return Err("it has no time zone: add `Z` for UTC or an offset such as `+01:00`".into());
+        }
         _ => return Err(shape.into()),
     };
     if !(1..=12).contains(&month) {

@@ -20,7 +20,8 @@ pub const MAX_DIAGNOSTICS: usize = flowc_diag::MAX_PER_FILE;
 pub use typing::RESERVED;
 
 use catalog::Catalog;
-use flowc_diag::{Code, Diagnostic, Severity};
+use flowc_diag::files::{FileProvider, ProjectFiles, Refusal};
+use flowc_diag::{Code, Diagnostic, Severity, Span};
 use flowc_schema::{Loaded, SchemaSource};
 use flowc_syntax::ast::{Block, BlockKind, Columns, File, ValueKind};
 use source::SourceModel;
@@ -45,15 +46,31 @@ pub struct Outcome {
     pub external: Vec<External>,
 }
 
-/// What applies to a file besides its own text: the `flowc.toml` found for it, if any.
+/// What applies to a file besides its own text: the `flowc.toml` found for it, if any, and
+/// where the files it names are read from.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     pub config: Option<Arc<config::Config>>,
+    /// Set by an editor or a test; otherwise the disk inside the file's project.
+    files: Option<Arc<dyn FileProvider>>,
 }
 
 impl Settings {
     pub fn new(config: Option<Arc<config::Config>>) -> Settings {
-        Settings { config }
+        let files = config.as_ref().map(|c| Arc::new(c.files()) as Arc<dyn FileProvider>);
+        Settings { config, files }
+    }
+
+    /// Reads the files a flow file names from `files` instead.
+    pub fn with_files(mut self, files: Arc<dyn FileProvider>) -> Settings {
+        self.files = Some(files);
+        self
+    }
+
+    /// Where the files named by a file in `dir` are read from: the project of its flowc.toml,
+    /// else the repository or `dir` (docs/security.md).
+    pub fn files(&self, dir: &Path) -> Arc<dyn FileProvider> {
+        self.files.clone().unwrap_or_else(|| Arc::new(ProjectFiles::for_folder(dir)))
     }
 
     fn tenant(&self) -> Option<&str> {
@@ -74,7 +91,14 @@ pub struct Session {
     /// Files held in memory (the embedded example's), looked up before the disk.
     virtual_files: HashMap<PathBuf, Arc<str>>,
     schemas: Mutex<HashMap<SchemaSource, Cell<Loaded>>>,
-    columns: Mutex<HashMap<PathBuf, Cell<Result<SourceModel, String>>>>,
+    columns: Mutex<HashMap<PathBuf, Cell<Result<SourceModel, ColumnsError>>>>,
+}
+
+/// Why a columns file gives no columns.
+#[derive(Debug)]
+enum ColumnsError {
+    Unread(Refusal),
+    Invalid(String),
 }
 
 impl Default for Session {
@@ -121,31 +145,35 @@ impl Session {
         self.catalog
     }
 
-    /// A schema, loaded on first use. `first` tells whether this call loaded it (and so
-    /// reports the schema file's own diagnostics).
-    pub fn schema(&self, source: &SchemaSource) -> (Arc<Loaded>, bool) {
+    /// A schema, loaded on first use, its files read from `files`. `first` tells whether
+    /// this call loaded it (and so reports the schema file's own diagnostics).
+    pub fn schema(&self, source: &SchemaSource, files: &Arc<dyn FileProvider>) -> (Arc<Loaded>, bool) {
+        // Keyed by location alone: every file's reference to it was resolved by its own
+        // project's rules before it gets here.
         once(&self.schemas, source, || match source {
             SchemaSource::RegistryFile(path) if self.virtual_files.contains_key(path) => {
                 flowc_schema::load_registry_str(path.clone(), &self.virtual_files[path])
             }
-            _ => flowc_schema::load(source),
+            _ => flowc_schema::load_with(
+                source,
+                &flowc_schema::LoadOptions { files: files.clone(), ..Default::default() },
+            ),
         })
     }
 
-    fn columns(&self, path: &Path) -> Arc<Result<SourceModel, String>> {
+    /// Where `reference`, named by a file in `dir`, is; the files held in memory first.
+    fn resolve(&self, files: &Arc<dyn FileProvider>, dir: &Path, reference: &str) -> Result<PathBuf, Refusal> {
+        let path = dir.join(reference);
+        if self.virtual_files.contains_key(&path) { Ok(path) } else { files.resolve(dir, reference) }
+    }
+
+    fn columns(&self, files: &Arc<dyn FileProvider>, path: &Path) -> Arc<Result<SourceModel, ColumnsError>> {
         once(&self.columns, &path.to_path_buf(), || {
             let text = match self.virtual_files.get(path) {
                 Some(text) => text.to_string(),
-                None => std::fs::read_to_string(path).map_err(|e| {
-                    let why = if e.kind() == std::io::ErrorKind::NotFound {
-                        "no such file".to_owned()
-                    } else {
-                        e.to_string()
-                    };
-                    format!("cannot read `{}`: {why}", path.display())
-                })?,
+                None => files.read_text(path, flowc_diag::files::MAX_FILE_BYTES).map_err(ColumnsError::Unread)?,
             };
-            SourceModel::from_json(&text).map_err(|e| format!("`{}`: {e}", path.display()))
+            SourceModel::from_json(&text).map_err(|e| ColumnsError::Invalid(format!("`{}`: {e}", path.display())))
         })
         .0
     }
@@ -158,6 +186,7 @@ impl Session {
             return outcome;
         };
         let has_entries = mapping.entries().next().is_some();
+        let files = settings.files(dir);
         let source_block = block(BlockKind::Source);
         let columns_file;
         let inline;
@@ -167,16 +196,25 @@ impl Session {
                 Some(&inline)
             }
             Some(Columns::From { path, .. }) => {
-                columns_file = self.columns(&dir.join(&path.value));
+                let found = self.resolve(&files, dir, &path.value).map_err(ColumnsError::Unread);
+                columns_file = found.map_or_else(|e| Arc::new(Err(e)), |full| self.columns(&files, &full));
                 match columns_file.as_ref() {
                     Ok(model) => Some(model),
-                    Err(why) => {
-                        outcome.diagnostics.push(
+                    Err(e) => {
+                        let unavailable = |why: String| {
                             Diagnostic::new(Code::SourceColumnsUnavailable, path.span, format!("the source columns cannot be loaded: {why}"))
                                 .with_severity(Severity::Error)
                                 .with_label("this file")
-                                .with_help("give a JSON file holding a sourceConnection body (`params.columns`) or an explore response (`schema.columns`)"),
-                        );
+                                .with_help("give a JSON file holding a sourceConnection body (`params.columns`) or an explore response (`schema.columns`)")
+                        };
+                        outcome.diagnostics.push(match e {
+                            ColumnsError::Unread(refusal) => {
+                                refusal.diagnostic(path.span, &path.value).unwrap_or_else(|| {
+                                    unavailable(format!("cannot read `{}`: {refusal}", dir.join(&path.value).display()))
+                                })
+                            }
+                            ColumnsError::Invalid(why) => unavailable(why.clone()),
+                        });
                         None
                     }
                 }
@@ -216,14 +254,23 @@ impl Session {
         has_entries: bool,
         outcome: &mut Outcome,
     ) -> Option<Arc<Loaded>> {
+        let files = &settings.files(dir);
         let target = file.blocks.iter().find(|b| b.kind == BlockKind::Target);
         let text = |key: &str| {
             target
                 .and_then(|t| t.setting(key))
                 .and_then(|s| s.value.kind.as_text().map(|v| (v.to_owned(), s.value.span)))
         };
+        // A file the flow file names is refused here, at the name, before anything reads it.
+        let resolve = |reference: &str, span: Span, outcome: &mut Outcome| match self.resolve(files, dir, reference) {
+            Err(refusal) if refusal.code().is_some() => {
+                outcome.diagnostics.extend(refusal.diagnostic(span, reference));
+                None
+            }
+            _ => Some(dir.join(reference)),
+        };
         let (source, span) = if let Some((path, span)) = text("schema_file") {
-            (SchemaSource::RegistryFile(dir.join(path)), span)
+            (SchemaSource::RegistryFile(resolve(&path, span, outcome)?), span)
         } else if let Some((xdm_dir, span)) = text("xdm_dir") {
             let Some((class, _)) = text("class") else {
                 outcome.diagnostics.push(
@@ -242,7 +289,7 @@ impl Session {
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
-            (SchemaSource::Xdm { dir: dir.join(xdm_dir), class, field_groups }, span)
+            (SchemaSource::Xdm { dir: resolve(&xdm_dir, span, outcome)?, class, field_groups }, span)
         } else if let Some((id, span)) = text("schema") {
             match settings.schema_source(&id) {
                 Some(source) => (source, span),
@@ -274,7 +321,7 @@ impl Session {
             }
             return None;
         };
-        let (loaded, first) = self.schema(&source);
+        let (loaded, first) = self.schema(&source, files);
         if first {
             // Problems of the schema file as a whole, or of the arguments naming it, are
             // said by this file's own diagnostic below.
@@ -286,8 +333,20 @@ impl Session {
                 diagnostic: e.diagnostic.clone(),
             }));
         }
-        if loaded.index.is_none() || loaded.has_errors() {
-            let first_error = loaded.errors().next().map(|e| &e.diagnostic);
+        // Files of the schema that were refused (a schema file that is a FIFO, a link out of
+        // the project in its folder) are said at the name, with their own code.
+        let refused = |e: &&flowc_schema::SchemaError| e.code().phase() == flowc_diag::Phase::Files;
+        for e in loaded.errors().filter(refused) {
+            let mut d = e.diagnostic.clone();
+            d.labels.iter_mut().for_each(|l| l.span = span);
+            outcome.diagnostics.push(d);
+        }
+        let other_errors = loaded.errors().any(|e| !refused(&e));
+        if loaded.index.is_none() && !other_errors && loaded.errors().any(|e| refused(&e)) {
+            return None;
+        }
+        if loaded.index.is_none() || other_errors {
+            let first_error = loaded.errors().find(|e| !refused(e)).map(|e| &e.diagnostic);
             let why = first_error.map(|d| d.message.clone()).unwrap_or_else(|| "it holds no fields".into());
             let help = first_error
                 .and_then(|d| d.help.clone())
@@ -388,6 +447,9 @@ pub fn check_source_with(
     if let (Some(config), Some(path)) = (&settings.config, path) {
         config.apply(path, &mut outcome.diagnostics);
     }
+    flowc_diag::sort(&mut outcome.diagnostics);
+    // The checks and the compiler may both say that a named file cannot be read.
+    outcome.diagnostics.dedup();
     flowc_diag::sort_and_cap(&mut outcome.diagnostics);
     (text, outcome)
 }

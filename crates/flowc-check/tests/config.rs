@@ -268,7 +268,7 @@ fn unknown_keys_name_the_nearest_valid_key_and_list_them_all() {
     assert_eq!(pos, "F010@1:1 unknown key `tenat` in flowc.toml");
     assert_eq!(d.primary_span(), Span::new(0, 5), "the key itself");
     assert_eq!(d.help.as_deref(), Some("did you mean `tenant`?"));
-    assert_eq!(d.notes, vec!["valid keys: `tenant`, `now`, `flowspecs`, `schema`, `lint`".to_string()]);
+    assert_eq!(d.notes, vec!["valid keys: `tenant`, `now`, `flowspecs`, `allow`, `schema`, `lint`".to_string()]);
 
     let (d, pos) = only_error("ignore = [\"F210\"]\n");
     assert_eq!(pos, "F010@1:1 unknown key `ignore` in flowc.toml");
@@ -538,6 +538,7 @@ fn the_init_template_is_valid_and_so_is_every_example_in_it() {
     assert_eq!(config.tenant.as_deref(), Some("acme"));
     assert!(config.now.is_some());
     assert_eq!(config.flowspecs.len(), 1);
+    assert_eq!(config.allow, vec![dir.path().join("../shared-schemas")]);
     assert_eq!(config.schemas.len(), 2);
     assert!(
         !config.lint.ignore.is_empty() && !config.lint.severity.is_empty() && config.lint.per_file_ignores.len() == 1
@@ -660,4 +661,41 @@ fn apply_prefers_ignores_over_severity_overrides() {
     let cwd_config =
         Config::parse(Path::new("flowc.toml"), "[lint.per_file_ignores]\n\"*.flow\" = [\"F212\"]\n").expect("valid");
     assert_eq!(applied(&cwd_config, Path::new("sub/x.flow"), &[Code::DuplicateSchemaId]), vec![]);
+}
+
+/// `allow` lets the files a flowc.toml applies to name files outside its folder; paths it
+/// names itself (`[[schema]]`, `flowspecs`) are allowed too, and nothing else outside is.
+#[test]
+fn allow_lists_paths_outside_the_project() {
+    use flowc_diag::files::{FileProvider, Refusal};
+    let tmp = TempDir::new("allow");
+    tmp.write("shared/schema.json", "{}");
+    tmp.write("elsewhere/schema.json", "{}");
+    tmp.write("own/spec.json", "{}");
+    let path = tmp.write("project/flowc.toml", "allow = [\"../shared\"]\nflowspecs = [\"../own/spec.json\"]\n");
+    let config = Config::load(&path).expect("valid");
+    assert_eq!(config.allow, vec![tmp.path().join("project/../shared")]);
+    let files = config.files();
+    let dir = tmp.path().join("project");
+    assert!(files.resolve(&dir, "../shared/schema.json").is_ok());
+    assert!(files.resolve(&dir, "../own/spec.json").is_ok());
+    assert!(matches!(files.resolve(&dir, "../elsewhere/schema.json"), Err(Refusal::Outside { .. })));
+
+    let (_, pos) = only_error("allow = \"../shared\"\n");
+    assert_eq!(pos, "F010@1:9 `allow` must be an array of strings, not a string");
+}
+
+/// A flowc.toml that links out of its repository is not read (its text would be shown).
+#[cfg(unix)]
+#[test]
+fn a_flowc_toml_linked_out_of_the_repository_is_refused() {
+    let tmp = TempDir::new("linked");
+    tmp.mkdir("repo/.git");
+    let secret = tmp.write("secret.toml", "supersecret123\n");
+    let path = tmp.path().join("repo/flowc.toml");
+    std::os::unix::fs::symlink(&secret, &path).expect("link");
+    let err = Config::load(&path).expect_err("refused");
+    assert_eq!(err.diagnostics[0].code, Code::FileOutsideProject);
+    assert!(err.text.is_empty());
+    assert!(!err.diagnostics[0].message.contains("supersecret123"));
 }

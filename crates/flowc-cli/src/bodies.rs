@@ -11,6 +11,7 @@ use crate::render::FileReport;
 use flowc_check::Settings;
 use flowc_compile::dataflow::{self, BodyFile, Dataflow};
 use flowc_compile::import::{self, BodyKind, Import};
+use flowc_diag::files::{FileProvider, MAX_FILE_BYTES};
 use flowc_diag::{Code, Diagnostic, Severity, Span};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -55,7 +56,9 @@ pub fn dataflows(inputs: Vec<JsonInput>) -> Vec<Vec<JsonInput>> {
 }
 
 fn is_bundle(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
     // Cheap before parsing: a bundle names its members at the top.
     if !text.contains("\"mappingSet\"") && !text.contains("\"sourceConnection\"") && !text.contains("\"flow\"") {
         return false;
@@ -116,7 +119,9 @@ fn reports(
 /// Everything found in one dataflow's files, one report per file that holds a body (or is
 /// named on the command line).
 pub fn check_dataflow(checker: &Checker, group: &[JsonInput]) -> Vec<FileReport> {
-    let Some(first) = group.first() else { return Vec::new() };
+    let Some(first) = group.first() else {
+        return Vec::new();
+    };
     let (dir, settings) = (crate::inputs::folder(&first.dir), &first.settings);
     let origin = group.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
     let Written { df, mut found, import } = write(checker, group, &origin, None);
@@ -175,7 +180,7 @@ fn complete(df: &mut Dataflow, dir: &Path, settings: &Settings, written_dir: Opt
         None => file.strip_prefix(dir).unwrap_or(file).to_string_lossy().replace('\\', "/"),
     };
     if let (Some(id), false) = (&schema_id, configured) {
-        df.imported.schema_file = schema_beside(dir, id).map(|f| relative(&f));
+        df.imported.schema_file = schema_beside(settings.files(dir).as_ref(), dir, id).map(|f| relative(&f));
     }
     if let Some(origin) = df.imported.origin(BodyKind::SourceConnection)
         && origin.pointer.is_empty()
@@ -192,8 +197,9 @@ struct SchemaId {
     id: Option<String>,
 }
 
-/// A registry-form schema in `dir` whose `$id` is `id`.
-fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
+/// A registry-form schema in `dir` whose `$id` is `id`, read from `files` (so a link out of
+/// the project is passed over).
+fn schema_beside(files: &dyn FileProvider, dir: &Path, id: &str) -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .flatten()
@@ -202,7 +208,9 @@ fn schema_beside(dir: &Path, id: &str) -> Option<PathBuf> {
         .collect();
     candidates.sort();
     candidates.into_iter().find(|path| {
-        let Ok(text) = std::fs::read_to_string(path) else { return false };
+        let Ok(text) = files.read_text(path, MAX_FILE_BYTES) else {
+            return false;
+        };
         text.contains(id) && serde_json::from_str::<SchemaId>(&text).is_ok_and(|s| s.id.as_deref() == Some(id))
     })
 }

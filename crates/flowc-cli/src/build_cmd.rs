@@ -16,7 +16,7 @@
 //! Exit codes: 0 built, 1 findings (nothing written), 2 usage error, 3 a write failed.
 
 use crate::render::{self, FileReport, Style};
-use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile};
+use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile_with_files};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::output::write_all;
 use flowc_diag::{Diagnostic, Severity};
@@ -126,6 +126,8 @@ pub fn run(
         emit_curl: args.emit.contains(&Emit::Curl),
         emit_postman: args.emit.contains(&Emit::Postman),
     };
+    // The files a flow file names are read under the rules its checks used.
+    let mut configs = flowc_cli::Configs::default();
     let mut built: Vec<(&PathBuf, Compiled)> = Vec::new();
     let mut findings: Vec<FileReport> = Vec::new();
     for (path, bytes) in args.files.iter().zip(&texts) {
@@ -145,7 +147,8 @@ pub fn run(
             }
         };
         let dir = flowc_cli::inputs::folder(path.parent().unwrap_or(Path::new("")));
-        match compile(&parsed.file, &text, dir, &options(flow_spec)) {
+        let files = configs.settings_for(dir).files(dir);
+        match compile_with_files(&parsed.file, &text, dir, &options(flow_spec), files) {
             Ok(compiled) => {
                 if !compiled.warnings().is_empty() {
                     findings.push(report(compiled.warnings().to_vec()));

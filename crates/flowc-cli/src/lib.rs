@@ -74,7 +74,7 @@ impl Checker {
             }
         }
         let options = CompileOptions { flow_spec, ..CompileOptions::default() };
-        let problems = match flowc_compile::bodies::compile(file, src, dir, &options) {
+        let problems = match flowc_compile::bodies::compile_with_files(file, src, dir, &options, settings.files(dir)) {
             Ok(compiled) => compiled.warnings().to_vec(),
             Err(problems) => problems,
         };

@@ -616,10 +616,12 @@ fn import(args: ImportArgs) -> ExitCode {
     for path in &args.paths {
         if path.is_dir() {
             let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
+                // Regular files only, links not followed: as `flowc check` walks a folder.
                 Ok(entries) => entries
                     .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                     .map(|e| e.path())
-                    .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
                     .collect(),
                 Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
             };

@@ -15,10 +15,12 @@
 
 use crate::ordered::Node;
 use crate::plan::{self, Plan, Resource};
+use flowc_diag::files::{FileProvider, MAX_FILE_BYTES, ProjectFiles};
 use flowc_diag::{Code, Diagnostic, Severity, Span};
 use flowc_syntax::ast::{Block, BlockKind, Column, Columns, Entry, ExprKind, File, UnaryOp, ValueKind};
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The CRMToAEP flow spec (table-based sources such as PayPal and CRMs into the data lake).
 pub const CRM_TO_AEP_ID: &str = "14518937-270c-4525-bdec-c2ba7cce3860";
@@ -190,8 +192,23 @@ impl Compiled {
 /// base connection, ...) is reported here, with codes F5xx. Errors fail the compilation
 /// (the returned list also holds the warnings, sorted); warnings alone come back in
 /// [`Compiled::warnings`].
+///
+/// The files the flow file names are read from the disk inside its project
+/// (`ProjectFiles::for_folder(dir)`); [`compile_with_files`] takes them from elsewhere.
 pub fn compile(file: &File, src: &str, dir: &Path, options: &CompileOptions) -> Result<Compiled, Vec<Diagnostic>> {
-    let mut cx = Cx { src, dir, diagnostics: Vec::new(), schema_file: None };
+    compile_with_files(file, src, dir, options, Arc::new(ProjectFiles::for_folder(dir)))
+}
+
+/// [`compile`], reading the files the flow file names from `files` (the project of its
+/// flowc.toml, as `flowc check` reads them; an editor's documents).
+pub fn compile_with_files(
+    file: &File,
+    src: &str,
+    dir: &Path,
+    options: &CompileOptions,
+    files: Arc<dyn FileProvider>,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    let mut cx = Cx { src, dir, files, diagnostics: Vec::new(), schema_file: None };
     let block = |kind| file.blocks.iter().find(|b| b.kind == kind);
     let flow = block(BlockKind::Flow);
     let source = block(BlockKind::Source);
@@ -338,6 +355,7 @@ struct SchemaHead {
 struct Cx<'a> {
     src: &'a str,
     dir: &'a Path,
+    files: Arc<dyn FileProvider>,
     diagnostics: Vec<Diagnostic>,
     schema_file: Option<SchemaFile>,
 }
@@ -571,9 +589,11 @@ impl Cx<'_> {
     fn schema_file(&mut self, target: &Block) -> Option<&SchemaFile> {
         if self.schema_file.is_none() {
             let path = self.text(target, "schema_file")?;
-            let full = self.dir.join(&path);
-            let read = std::fs::read_to_string(&full)
-                .map_err(|e| format!("`{path}` cannot be read: {e}"))
+            let read = self
+                .files
+                .resolve(self.dir, &path)
+                .and_then(|full| self.files.read_text(&full, MAX_FILE_BYTES))
+                .map_err(|refusal| format!("`{path}` cannot be read: {refusal}"))
                 .and_then(|text| {
                     serde_json::from_str::<SchemaHead>(&text).map_err(|e| format!("`{path}` is not valid JSON: {e}"))
                 })
@@ -724,17 +744,26 @@ impl Cx<'_> {
     fn columns(&mut self, columns: &Columns) -> Option<Node> {
         match columns {
             Columns::Inline { columns, .. } => Some(Node::Array(columns.iter().map(column_node).collect())),
-            Columns::From { path, .. } => match columns_from_file(&self.dir.join(&path.value)) {
-                Ok(columns) => Some(columns),
-                Err(why) => {
-                    self.diagnostics.push(
+            Columns::From { path, .. } => match self.files.resolve(self.dir, &path.value) {
+                Err(refusal) if refusal.code().is_some() => {
+                    self.diagnostics.extend(refusal.diagnostic(path.span, &path.value));
+                    None
+                }
+                found => match found
+                    .map_err(|r| format!("cannot read `{}`: {r}", self.dir.join(&path.value).display()))
+                    .and_then(|full| columns_from_file(self.files.as_ref(), &full))
+                {
+                    Ok(columns) => Some(columns),
+                    Err(why) => {
+                        self.diagnostics.push(
                         Diagnostic::new(Code::SourceColumnsUnavailable, path.span, format!("the source columns cannot be loaded: {why}"))
                             .with_severity(Severity::Error)
                             .with_label("this file")
                             .with_help("give a JSON file holding a sourceConnection body (`params.columns`) or an explore response (`schema.columns`)"),
                     );
-                    None
-                }
+                        None
+                    }
+                },
             },
         }
     }
@@ -836,12 +865,11 @@ fn column_node(column: &Column) -> Node {
 
 /// The columns of a JSON file: a sourceConnection body (`params.columns`), an explore
 /// response (`schema.columns`, or a hierarchical `schema.properties`), `columns`, or a bare
-/// array; copied as the file has them.
-pub fn columns_from_file(path: &Path) -> Result<Node, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_owned() } else { e.to_string() };
-        format!("cannot read `{}`: {why}", path.display())
-    })?;
+/// array; copied as the file has them. `path` is read from `files`.
+pub fn columns_from_file(files: &dyn FileProvider, path: &Path) -> Result<Node, String> {
+    let text = files
+        .read_text(path, MAX_FILE_BYTES)
+        .map_err(|refusal| format!("cannot read `{}`: {refusal}", path.display()))?;
     let value: Node = serde_json::from_str(&text).map_err(|e| format!("`{}`: not valid JSON: {e}", path.display()))?;
     let columns = value
         .get("params")

@@ -8,6 +8,7 @@
 //! `{"items": [...]}`.
 
 use crate::schemas::{self, ValidatorMap};
+use flowc_diag::files::{AnyFile, FileProvider, MAX_FILE_BYTES, Refusal};
 use flowc_diag::{Code, Diagnostic, Span};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -227,32 +228,22 @@ impl FlowSpecCatalog {
     /// Reads a file holding a `GET /flowSpecs` response (one flow spec or `{"items": [...]}`).
     pub fn load_file(path: &Path) -> Result<Vec<FlowSpec>, FlowSpecFileError> {
         let fail = |text: String, diagnostics| FlowSpecFileError { path: path.to_path_buf(), text, diagnostics };
-        let bytes = std::fs::read(path).map_err(|e| {
-            let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_owned() } else { e.to_string() };
+        // Named on the command line or in flowc.toml, so the user's own choice: any regular
+        // file. One that is not UTF-8 is said by position, without its bytes.
+        let text = AnyFile.read_text(path, MAX_FILE_BYTES).map_err(|refusal| {
+            let help = match refusal {
+                Refusal::NotUtf8 { .. } => "JSON files are UTF-8: save the API's response as it came",
+                _ => "check the path (in flowc.toml's `flowspecs`, or on the command line)",
+            };
             let d = Diagnostic::new(
                 Code::InvalidFlowSpecFile,
                 Span::empty(0),
-                format!("cannot read flow spec file `{}`: {why}", path.display()),
+                format!("cannot read flow spec file `{}`: {refusal}", path.display()),
             )
             .with_label("this file")
-            .with_help("check the path (in flowc.toml's `flowspecs`, or on the command line)");
+            .with_help(help);
             fail(String::new(), vec![d])
         })?;
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let d = Diagnostic::new(
-                    Code::InvalidFlowSpecFile,
-                    Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
-                    format!("flow spec file `{}` is not valid UTF-8", path.display()),
-                )
-                .with_label("not UTF-8")
-                .with_help("JSON files are UTF-8: save the API's response as it came");
-                return Err(fail(text, vec![d]));
-            }
-        };
         FlowSpec::parse(&text, &path.display().to_string()).map_err(|diagnostics| fail(text, diagnostics))
     }
 

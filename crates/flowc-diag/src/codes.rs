@@ -16,6 +16,8 @@ pub enum Phase {
     Schema,
     /// `flowc.toml`.
     Config,
+    /// Files that an input names, refused before they are read (the project's boundary).
+    Files,
     /// Type-checking mappings against the source columns and the target schema.
     Check,
     /// Validating a flow against its flow spec; cross-object checks.
@@ -33,6 +35,7 @@ impl Phase {
             Phase::Syntax => "syntax",
             Phase::Schema => "schema",
             Phase::Config => "config",
+            Phase::Files => "files",
             Phase::Check => "check",
             Phase::Flow => "flow",
             Phase::Compile => "compile",
@@ -96,6 +99,11 @@ registry! {
     // Configuration (01x): flowc.toml.
     InvalidConfig = 10 as "F010", "invalid-config", Config, Error,
         "flowc.toml cannot be read: bad TOML, an unknown key, a value of the wrong type or an unknown code";
+    // Files (02x): files an input names that flowc refuses to read (docs/security.md).
+    FileOutsideProject = 20 as "F020", "file-outside-project", Files, Error,
+        "a named file lies outside the project (an absolute path, `..` or a symbolic link leading out) and is not allowed in flowc.toml";
+    NotARegularFile = 21 as "F021", "not-a-regular-file", Files, Error,
+        "a named file is a device, FIFO, socket or kernel pseudo file, which flowc never reads";
     // Syntax (1xx): reading and parsing.
     InvalidUtf8 = 100 as "F100", "invalid-utf8", Syntax, Error,
         "the file is not valid UTF-8";

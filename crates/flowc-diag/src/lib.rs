@@ -5,6 +5,7 @@
 //! terminal; the CLI turns diagnostics into miette reports, JSON, SARIF or annotations.
 
 mod codes;
+pub mod files;
 pub mod json;
 mod lines;
 

@@ -5,6 +5,7 @@ use crate::LoadOptions;
 use crate::error::SchemaError;
 use crate::json::Json;
 use crate::jsontext::{self, Seg};
+use flowc_diag::files::Refusal;
 use flowc_diag::{Code, Diagnostic, Span};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,33 +54,31 @@ pub(crate) fn normalize_id(id: &str) -> &str {
     id.trim().trim_end_matches('#')
 }
 
-/// Reads one file (not parsing it yet).
+/// Reads one file (not parsing it yet) through `opts.files`. A file that is not UTF-8 is
+/// reported by its position, without its text: it may not be a schema at all.
 pub(crate) fn read(path: &Path, opts: &LoadOptions) -> Result<Source, SchemaError> {
     let general = |msg: String| SchemaError::general(Diagnostic::new(Code::SchemaUnreadable, Span::empty(0), msg));
-    let meta = std::fs::metadata(path)
-        .map_err(|e| general(format!("cannot read `{}`: {}", path.display(), io_message(&e))))?;
-    if meta.is_dir() {
-        return Err(general(format!("`{}` is a folder, not a schema file", path.display())));
-    }
-    if meta.len() > opts.max_file_bytes {
-        return Err(too_large(path, meta.len(), opts));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| general(format!("cannot read `{}`: {}", path.display(), io_message(&e))))?;
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(Source { file: path.to_owned(), text: Arc::from(s) }),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
-            let d = Diagnostic::new(
+    match opts.files.read_text(path, opts.max_file_bytes) {
+        Ok(text) => Ok(Source { file: path.to_owned(), text: Arc::from(text) }),
+        Err(Refusal::Folder) => Err(general(format!("`{}` is a folder, not a schema file", path.display()))),
+        Err(Refusal::TooLarge { len, .. }) => Err(too_large(path, len, opts)),
+        Err(refusal @ Refusal::NotUtf8 { .. }) => Err(SchemaError::general(
+            Diagnostic::new(
                 Code::SchemaUnreadable,
-                Span::new(at, at + 1),
-                format!("`{}` is not UTF-8 text", path.display()),
+                Span::empty(0),
+                format!("cannot read `{}`: {refusal}", path.display()),
             )
-            .with_label(format!("byte 0x{:02X} is not valid UTF-8 here", e.as_bytes()[at]))
-            .with_help("JSON files are UTF-8; re-save the file as UTF-8");
-            Err(SchemaError::in_file(path.to_owned(), lossy, d))
-        }
+            .with_help("JSON files are UTF-8; re-save the file as UTF-8"),
+        )),
+        Err(refusal) => Err(SchemaError::general(
+            refusal.diagnostic(Span::empty(0), &path.display().to_string()).unwrap_or_else(|| {
+                Diagnostic::new(
+                    Code::SchemaUnreadable,
+                    Span::empty(0),
+                    format!("cannot read `{}`: {}", path.display(), refusal.reason()),
+                )
+            }),
+        )),
     }
 }
 

@@ -31,14 +31,19 @@ pub use index::{Constraints, EnumLabel, Field, SchemaIndex, Suggestions, XdmType
 
 use build::Builder;
 use docs::{DocId, Docs, Source};
+use flowc_diag::files::{AnyFile, FileProvider};
 use flowc_diag::{Code, Diagnostic, Severity, Span};
 use json::Json;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Limits that keep hostile or broken schemas from taking unbounded time or memory.
+/// Limits that keep hostile or broken schemas from taking unbounded time or memory, and
+/// where files are read from.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
+    /// Reads every file (the disk under the project's rules, when a flow file names the
+    /// schema; any regular file when the user does).
+    pub files: Arc<dyn FileProvider>,
     /// Largest schema file read, in bytes.
     pub max_file_bytes: u64,
     /// Most paths indexed.
@@ -56,6 +61,7 @@ pub struct LoadOptions {
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
+            files: Arc::new(AnyFile),
             max_file_bytes: 32 << 20,
             max_fields: 100_000,
             max_depth: 64,
