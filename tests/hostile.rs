@@ -322,3 +322,15 @@ fn syntax_errors_stop_at_the_limit_with_a_note() {
     assert_eq!(found.len(), flowc_syntax::MAX_ERRORS, "{doc}");
     assert!(found.last().unwrap()["notes"].to_string().contains("flowc stops after 100 syntax errors"), "{doc}");
 }
+
+#[test]
+fn build_never_names_an_output_folder_outside_the_output() {
+    let dir = scratch("dot-stem");
+    let flow =
+        write(&dir, "...flow", std::fs::read(common::root().join("fixtures/compile/payments/dataflow.flow")).unwrap());
+    let out_dir = dir.join("a/out");
+    let out = flowc(&["build", &flow, "-o", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot name an output folder"), "{}", text(&out.stderr));
+    assert!(!dir.join("a").exists(), "nothing is written");
+}

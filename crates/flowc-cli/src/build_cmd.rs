@@ -88,6 +88,14 @@ pub fn run(
             let Some(stem) = file.file_stem() else {
                 return usage(format!("{} is not a file name", file.display()));
             };
+            // `...flow` has the stem `..`: its folder would be outside the output folder.
+            if stem == "." || stem == ".." {
+                return usage(format!(
+                    "{} cannot name an output folder (its stem is `{}`): rename the file",
+                    file.display(),
+                    stem.to_string_lossy()
+                ));
+            }
             let folder = args.output.join(stem);
             if let Some(first) = folders.insert(folder.clone(), file) {
                 return usage(format!(
