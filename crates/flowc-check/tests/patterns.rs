@@ -51,6 +51,11 @@ fn valid_date_patterns_have_no_problem() {
         "d MMM uuuu G",
         "yyyy-MM-dd'T'HH:mm:ss.SSSO",
         "ppH:mm",
+        "HHppmm",
+        "ppHH mm",
+        "pppMMMdd",
+        "ppHH[mm]",
+        "YYYYYYYYYYYYYYYYYYYY-'W'ww",
         "'Quarter' Q yyyy",
         "yyyy''MM",
         "",
@@ -78,6 +83,11 @@ fn date_pattern_errors() {
         ("yyyy-MM-dd'T", "'T", "unterminated quoted text"),
         ("yyyy{MM}", "{", "reserved character"),
         ("yyyy#", "#", "reserved character"),
+        // Java's ofPattern throws on a padded number field followed by another number field.
+        ("ppHHmm", "HHmm", "padded number field"),
+        ("pMMdd", "MMdd", "padded number field"),
+        ("yyyyppMMdd", "MMdd", "padded number field"),
+        ("pyyyyMM", "yyyyMM", "padded number field"),
         ("yyyy]", "]", "never opened"),
         ("p-yyyy", "p", "pad letter"),
     ];
@@ -235,6 +245,35 @@ fn valid_java_regexes() {
         r"\X+",
         r"é+",
         r"(?i)straße",
+        // Java 9+: unbounded repeats of one character in a look-behind.
+        r"(?<=\w+)x",
+        r"(?<=a*)b",
+        r"(?<=\d{2,})x",
+        r"(?<=(a)+)b",
+        r"(?<=\X+)a",
+        r"(?<=a+?)b",
+        r"(?<=a{1,2147483647})b",
+        r"(?<!a{0,2147483647})b",
+        // (?U) makes the POSIX names case-insensitive; \v ends a range as the vertical tab.
+        r"(?U)\p{alpha}",
+        r"(?U)\p{digit}",
+        r"[\t-\v]",
+        r"[\x00-\v]",
+        r"[\v-z]",
+        // Repeated assertions.
+        r"\G*",
+        r"a\G+",
+        r"(?:\Z)+",
+        r"(\b)*",
+        r"(?:(?<=a))+",
+        // Scripts, blocks and names as Java 17 knows them.
+        r"\p{IsUnknown}",
+        r"\p{IsZzzz}",
+        r"\p{IsOld_Italic}",
+        r"\p{sc=Old_Italic}",
+        r"\p{IsLATN}",
+        r"\p{InGreek}\p{InGreek and Coptic}\p{InGREEKANDCOPTIC}\p{blk=Basic Latin}",
+        r"\N{latin small letter a}\N{ GRINNING FACE }\N{CJK UNIFIED IDEOGRAPHS 4E00}\N{HANGUL SYLLABLES AC00}",
     ] {
         let problem = check_java_regex(regex);
         assert!(problem.is_none(), "{regex:?}: {problem:#?}");
@@ -330,7 +369,6 @@ fn every_java_property_name_is_accepted() {
         "IsJoin_Control",
         "IsNoncharacter_Code_Point",
         "IsAssigned",
-        "IsEmoji",
         "IsLatin",
         "IsGreek",
         "IsCyrillic",
@@ -407,9 +445,58 @@ fn invalid_java_regexes() {
         (r"(?<1x>x)", "(?<1", "does not start with a Latin letter"),
         (r"(?P<name>x)", "(?P", "unknown inline modifier"),
         (r"(?#comment)", "(?#", "unknown inline modifier"),
-        (r"(?<=a+)b", "+", "look-behind"),
+        (r"(?<=(ab)+)b", "+", "look-behind"),
+        (r"(?<=x(?:a|b)+)y", "+", "look-behind"),
+        (r"(?<=\R+)b", "+", "look-behind"),
+        (r"(?<=xa+?)b", "+?", "look-behind"),
         (r"(a)(?<=\1)b", r"\1", "look-behind"),
         (r"[\b]", r"\b", "character class"),
+        // Names Java 17 does not know, or spells otherwise.
+        (
+            r"\p{IsEmoji}",
+            r"\p{IsEmoji}",
+            "unknown character property name",
+        ),
+        (
+            r"\p{IsKawi}",
+            r"\p{IsKawi}",
+            "unknown character property name",
+        ),
+        (
+            r"\p{IsOldItalic}",
+            r"\p{IsOldItalic}",
+            "unknown character property name",
+        ),
+        (
+            r"\p{Is_Latin}",
+            r"\p{Is_Latin}",
+            "unknown character property name",
+        ),
+        (
+            r"\p{sc=Old Italic}",
+            r"\p{sc=Old Italic}",
+            "unknown Unicode property",
+        ),
+        (
+            r"\p{InNotABlock}",
+            r"\p{InNotABlock}",
+            "unknown character property name",
+        ),
+        (
+            r"\p{block=Foo}",
+            r"\p{block=Foo}",
+            "unknown Unicode property",
+        ),
+        (
+            r"\N{NOT A NAME}",
+            r"\N{NOT A NAME}",
+            "unknown character name",
+        ),
+        (
+            r"\N{CJK UNIFIED IDEOGRAPH-4E00}",
+            r"\N{CJK UNIFIED IDEOGRAPH-4E00}",
+            "unknown character name",
+        ),
         (r"\K", r"\K", "illegal/unsupported escape"),
     ];
     for &(regex, text, message) in cases {

@@ -20,7 +20,9 @@ fn date_letter_rule(c: char) -> Option<LetterRule> {
     Some(match c {
         'G' | 'M' | 'L' | 'Q' | 'q' | 'E' | 'e' | 'X' | 'x' | 'Z' => rule("1 to 5", |n| n <= 5, 5),
         'c' => rule("1, 3, 4 or 5", |n| n == 1 || (3..=5).contains(&n), 5),
-        'y' | 'u' | 'Y' | 'A' | 'n' | 'N' | 'g' => rule("1 to 19", |n| n <= 19, 19),
+        'y' | 'u' | 'A' | 'n' | 'N' | 'g' => rule("1 to 19", |n| n <= 19, 19),
+        // The week-based year has no width check in Java (`WeekBasedFieldPrinterParser`).
+        'Y' => rule("any number of", |_| true, usize::MAX),
         'D' => rule("1 to 3", |n| n <= 3, 3),
         'd' | 'h' | 'H' | 'k' | 'K' | 'm' | 's' | 'w' => rule("1 or 2", |n| n <= 2, 2),
         'W' | 'F' | 'a' => rule("only 1", |n| n == 1, 1),
@@ -103,6 +105,7 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
     // Byte ranges of words taken for unquoted literal text ("at", "UTC"): their letters are
     // not fields for the warnings.
     let mut text_words: Vec<(usize, usize)> = Vec::new();
+    let mut adjacent = AdjacentValues::default();
 
     let flush_unknown = |unknown: &mut Option<(usize, usize)>,
                          problems: &mut Vec<PatternProblem>,
@@ -125,6 +128,9 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
             let count = j - i;
             if c == 'p' {
                 flush_unknown(&mut unknown, &mut problems, &mut text_words);
+                // `padNext` starts a new run of adjacent fields.
+                adjacent.reset();
+                adjacent.pad_next = true;
                 if !(j < n && chars[j].1.is_ascii_alphabetic()) {
                     problems.push(
                         PatternProblem::error(
@@ -140,6 +146,7 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
             }
             match date_letter_rule(c) {
                 None => {
+                    adjacent.reset();
                     unknown = Some(match unknown {
                         Some((a, _)) => (a, j),
                         None => (i, j),
@@ -166,6 +173,9 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
                             PatternProblem::error(off(i), off(j), message)
                                 .with_help(count_help(c, count, &rule)),
                         );
+                        adjacent.reset();
+                    } else if let Some(problem) = adjacent.field(c, count, (off(i), off(j))) {
+                        problems.push(problem);
                     }
                     fields.push(DateField {
                         letter: c,
@@ -179,6 +189,8 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
             continue;
         }
         flush_unknown(&mut unknown, &mut problems, &mut text_words);
+        // Literals and optional sections end a run of adjacent number fields.
+        adjacent.reset();
         match c {
             '\'' => {
                 let mut j = i + 1;
@@ -250,6 +262,77 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
     date_pattern_warnings(&fields, &mut problems);
     problems.sort_by_key(|p| (p.start, p.end));
     problems
+}
+
+/// Java's "adjacent value parsing" of number fields written side by side (`yyyyMMdd`), as
+/// `DateTimeFormatterBuilder.appendValue` does it: a number field of fixed width joins the run of
+/// the one before it, any other starts a run, and so does a padded one (`padNext` ends a run).
+/// A run whose first field is padded cannot take another field (`ppHHmm`): Java then throws a
+/// `ClassCastException` from `ofPattern` (its padding wraps the field in a decorator that
+/// `appendValue` casts back to a number parser).
+#[derive(Default)]
+struct AdjacentValues {
+    /// A `p` was just read: the next field is padded.
+    pad_next: bool,
+    /// The base of the current run: is it padded, and where is it.
+    base: Option<(bool, usize)>,
+}
+
+impl AdjacentValues {
+    fn reset(&mut self) {
+        self.pad_next = false;
+        self.base = None;
+    }
+
+    /// A valid field `count` × `letter` at `span`.
+    fn field(
+        &mut self,
+        letter: char,
+        count: usize,
+        span: (usize, usize),
+    ) -> Option<PatternProblem> {
+        let padded = std::mem::take(&mut self.pad_next);
+        let Some(fixed_width) = java_number_field(letter, count) else {
+            self.base = None;
+            return None;
+        };
+        match self.base {
+            Some((true, start)) => {
+                self.base = None;
+                Some(
+                    PatternProblem::error(
+                        start,
+                        span.1,
+                        "a padded number field ('p') cannot be followed directly by another number field: Java's DateTimeFormatter fails on this pattern",
+                    )
+                    .with_help("put a literal between the two fields (e.g. 'ppHH:mm'), or drop the padding"),
+                )
+            }
+            Some(_) if fixed_width => None,
+            _ => {
+                self.base = Some((padded, span.0));
+                None
+            }
+        }
+    }
+}
+
+/// For a field Java prints as a number (through `appendValue`), whether it has a fixed width
+/// (minimum = maximum, never signed); `None` for text, zone and offset fields.
+fn java_number_field(letter: char, count: usize) -> Option<bool> {
+    Some(match letter {
+        'y' | 'u' => count == 2,
+        'M' | 'L' | 'Q' | 'q' | 'e' if count <= 2 => count == 2 || letter == 'e',
+        'c' if count == 1 => true,
+        'd' | 'h' | 'H' | 'k' | 'K' | 'm' | 's' => count == 2,
+        'D' => count == 3,
+        'S' | 'W' => true,
+        'w' => count == 2,
+        'Y' => count == 2 || count == 19,
+        'A' | 'n' | 'N' => count == 19,
+        'F' | 'g' => false,
+        _ => return None,
+    })
 }
 
 /// The problem for a sequence of unknown letters, and the byte range of the word around it

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use super::java_study::{MAX_REPS, Node, Repeat, expanded_size, lookbehind_culprit};
+use super::java_unicode::{character_named, java_property};
 use super::{Cache, PatternProblem, build_regex, cached, is_size_limit};
 
 /// A Java regex translated to and compiled by `fancy-regex`.
@@ -41,12 +43,17 @@ impl JavaRegex {
 
     /// `Matcher.matches()`: does the regex match the whole of `text`?
     pub fn matches_fully(&self, text: &str) -> Option<bool> {
+        self.regex.as_ref()?;
         let full = self
             .full
             .get_or_init(|| build_regex(&format!("\\A(?:{})\\z", self.translated)).ok());
         full.as_ref()?.is_match(text).ok()
     }
 }
+
+/// The largest regex (in nodes, counted repetitions written out) that is built for matching:
+/// `\\d{4}`-style counts are far below it, and the engine's memory stays within a few MB.
+const MAX_EXPANDED_SIZE: u64 = 100_000;
 
 type JavaCompiled = Result<Arc<JavaRegex>, PatternProblem>;
 static JAVA_CACHE: Cache<JavaCompiled> = OnceLock::new();
@@ -70,17 +77,23 @@ pub fn compile_java_regex(regex: &str) -> Result<Arc<JavaRegex>, PatternProblem>
 fn compile_java_regex_uncached(regex: &str) -> JavaCompiled {
     let toks = java_tokens(regex);
     let mut tr = JavaTranslator::new(toks.clone(), regex.len(), None);
-    tr.run()?;
+    let mut alts = tr.run()?;
     if tr.saw_backref {
         // Backreferences to groups that do not exist need the total group count.
         let total = tr.groups;
         tr = JavaTranslator::new(toks, regex.len(), Some(total));
-        tr.run()?;
+        alts = tr.run()?;
     }
-    let compiled = match build_regex(&tr.out) {
-        Ok(r) => Some(r),
-        Err(e) if is_size_limit(&e) => None,
-        Err(e) => return Err(fancy_error_problem(regex, &tr.map, &e)),
+    // A regex too big to build (`(?<=a{1,2147483647})`) is judged by its syntax alone, which
+    // Java's parser has checked above; it cannot be matched here.
+    let compiled = if expanded_size(&alts) > MAX_EXPANDED_SIZE {
+        None
+    } else {
+        match build_regex(&tr.out) {
+            Ok(r) => Some(r),
+            Err(e) if is_size_limit(&e) => None,
+            Err(e) => return Err(fancy_error_problem(regex, &tr.map, &e)),
+        }
     };
     Ok(Arc::new(JavaRegex {
         translated: tr.out,
@@ -168,9 +181,10 @@ enum Last {
     /// inline flags).
     Nothing,
     Atom,
-    /// A zero-width construct that fancy-regex refuses to repeat (a lookaround, an empty
-    /// non-capturing group) and that was emitted at this output offset: a quantifier after it
-    /// is dropped (minimum ≥ 1) or removes it (minimum 0), which is what repeating it means.
+    /// A zero-width construct that fancy-regex refuses to repeat (an assertion, a look-around,
+    /// a group of nothing else) and that was emitted at this output offset: a quantifier after
+    /// it is dropped (minimum ≥ 1) or makes it an alternative to nothing (minimum 0), which is
+    /// what repeating it means.
     ZeroWidth(usize),
 }
 
@@ -187,8 +201,8 @@ enum Esc {
         body: String,
         negated: bool,
     },
-    /// An assertion or a group emitted verbatim (outside classes only).
-    Raw(String, bool /* zero-width lookaround */),
+    /// An assertion or a group emitted verbatim (outside classes only), and its study node.
+    Raw(String, Node),
     Backref(usize),
     Nothing,
 }
@@ -204,10 +218,11 @@ struct JavaTranslator {
     total_groups: Option<usize>,
     names: HashMap<String, usize>,
     flags: JFlags,
-    lookbehind: usize,
     saw_backref: bool,
     warning: Option<PatternProblem>,
     depth: usize,
+    /// An escape at the end of a class range is being read.
+    range_end: bool,
 }
 
 type JResult<T> = Result<T, PatternProblem>;
@@ -266,10 +281,10 @@ impl JavaTranslator {
                 comments: false,
                 unicode_class: false,
             },
-            lookbehind: 0,
             saw_backref: false,
             warning: None,
             depth: 0,
+            range_end: false,
         }
     }
 
@@ -302,9 +317,9 @@ impl JavaTranslator {
         self.map.extend(std::iter::repeat_n(span, s.len()));
     }
 
-    fn truncate_out(&mut self, at: usize) {
-        self.out.truncate(at);
-        self.map.truncate(at);
+    fn insert_out(&mut self, at: usize, s: &str, span: (usize, usize)) {
+        self.out.insert_str(at, s);
+        self.map.splice(at..at, std::iter::repeat_n(span, s.len()));
     }
 
     /// In comments mode (`(?x)`), skip whitespace and `#` comments, as Java's `peek()` does.
@@ -331,8 +346,9 @@ impl JavaTranslator {
         }
     }
 
-    fn run(&mut self) -> JResult<()> {
-        self.alternation()?;
+    /// Translate the whole regex; its alternatives as study nodes.
+    fn run(&mut self) -> JResult<Vec<Vec<Node>>> {
+        let (alts, _) = self.alternation()?;
         if let Some(t) = self.peek() {
             // Only an unmatched ')' stops the top-level alternation.
             return Err(
@@ -340,44 +356,66 @@ impl JavaTranslator {
                     .with_help("remove it, or escape it as \\) to match a literal ')'"),
             );
         }
-        Ok(())
+        Ok(alts)
     }
 
-    fn alternation(&mut self) -> JResult<()> {
+    /// The alternatives, as study nodes, and whether all are zero-width.
+    fn alternation(&mut self) -> JResult<(Vec<Vec<Node>>, bool)> {
+        let mut alts = Vec::new();
+        let mut zero_width = true;
         loop {
-            self.sequence()?;
+            let (nodes, zw) = self.sequence()?;
+            alts.push(nodes);
+            zero_width &= zw;
             match self.peek() {
                 Some(t) if !t.quoted && t.c == '|' => {
                     self.emit("|", (t.start, t.end));
                     self.pos += 1;
                 }
-                _ => return Ok(()),
+                _ => return Ok((alts, zero_width)),
             }
         }
     }
 
-    fn sequence(&mut self) -> JResult<()> {
+    /// A sequence as study nodes, and whether it is made of zero-width constructs only.
+    fn sequence(&mut self) -> JResult<(Vec<Node>, bool)> {
         let mut last = Last::Nothing;
+        let mut nodes = Vec::new();
+        let mut zero_width = true;
         loop {
+            if let Last::Atom = last {
+                zero_width = false;
+            }
             self.skip_ws();
             let Some(t) = self.peek() else {
-                return Ok(());
+                return Ok((nodes, zero_width));
             };
             let span = (t.start, t.end);
             if t.quoted {
                 self.emit(&lit_outside(t.c as u32), span);
                 self.pos += 1;
                 last = Last::Atom;
+                nodes.push(Node::Char);
+                zero_width = false;
                 continue;
             }
             match t.c {
-                '|' | ')' => return Ok(()),
-                '(' => last = self.group()?,
+                '|' | ')' => return Ok((nodes, zero_width)),
+                '(' => {
+                    let (l, node) = self.group()?;
+                    last = l;
+                    nodes.extend(node);
+                }
                 '[' => {
                     self.class()?;
                     last = Last::Atom;
+                    nodes.push(Node::Char);
                 }
-                '\\' => last = self.escape_outside()?,
+                '\\' => {
+                    let (l, node) = self.escape_outside()?;
+                    last = l;
+                    nodes.push(node);
+                }
                 '*' | '+' | '?' => {
                     if let Last::Nothing = last {
                         return Err(PatternProblem::error(
@@ -387,19 +425,21 @@ impl JavaTranslator {
                         )
                         .with_help(format!("escape it as \\{} to match a literal '{}'", t.c, t.c)));
                     }
-                    self.quantifier(&mut last)?;
+                    self.quantifier(&mut last, &mut nodes)?;
                 }
-                '{' => self.quantifier(&mut last)?,
+                '{' => self.quantifier(&mut last, &mut nodes)?,
                 '^' | '$' | '.' => {
                     let s = t.c.to_string();
                     self.emit(&s, span);
                     self.pos += 1;
                     last = Last::Atom;
+                    nodes.push(if t.c == '.' { Node::Char } else { Node::Empty });
                 }
                 c => {
                     self.emit(&lit_outside(c as u32), span);
                     self.pos += 1;
                     last = Last::Atom;
+                    nodes.push(Node::Char);
                 }
             }
         }
@@ -419,7 +459,9 @@ impl JavaTranslator {
         value
     }
 
-    fn quantifier(&mut self, last: &mut Last) -> JResult<()> {
+    /// A quantifier after `last`, the last of `nodes` (Java repeats an empty slice when there
+    /// is nothing before a `{n}`).
+    fn quantifier(&mut self, last: &mut Last, nodes: &mut Vec<Node>) -> JResult<()> {
         let Some(t) = self.peek() else {
             return Ok(());
         };
@@ -479,7 +521,6 @@ impl JavaTranslator {
                 (min, max)
             }
         };
-        let qend = self.prev_end();
         self.skip_ws();
         let modifier = if self.raw_is(0, '?') {
             self.pos += 1;
@@ -490,15 +531,21 @@ impl JavaTranslator {
         } else {
             ""
         };
-        if self.lookbehind > 0 && max.is_none() {
-            return Err(PatternProblem::error(
-                qstart,
-                qend,
-                "look-behind group does not have an obvious maximum length",
-            )
-            .with_help("Java needs a bounded repetition inside (?<=…) and (?<!…), e.g. {0,10} instead of * or +"));
-        }
         let span = (qstart, self.prev_end());
+        let atom = match last {
+            Last::Nothing => Node::Empty,
+            _ => nodes.pop().unwrap_or(Node::Empty),
+        };
+        nodes.push(Node::Repeat(Box::new(Repeat {
+            atom,
+            min: i32::try_from(min).unwrap_or(MAX_REPS),
+            max: max.map_or(MAX_REPS, |m| i32::try_from(m).unwrap_or(MAX_REPS)),
+            open_ended: max.is_none(),
+            optional: min == 0 && max == Some(1),
+            greedy: modifier.is_empty(),
+            possessive: modifier == "+",
+            span,
+        })));
         match *last {
             Last::Nothing => {}
             Last::Atom => {
@@ -515,7 +562,8 @@ impl JavaTranslator {
             }
             Last::ZeroWidth(at) => {
                 if min == 0 {
-                    self.truncate_out(at);
+                    self.insert_out(at, "(?:", span);
+                    self.emit("|)", span);
                 }
             }
         }
@@ -523,7 +571,8 @@ impl JavaTranslator {
         Ok(())
     }
 
-    fn group(&mut self) -> JResult<Last> {
+    /// A group, and its study node (none for inline flags).
+    fn group(&mut self) -> JResult<(Last, Option<Node>)> {
         let open = self.toks[self.pos];
         self.depth += 1;
         if self.depth > MAX_NESTING {
@@ -539,7 +588,7 @@ impl JavaTranslator {
         let open_span = (open.start, open.end);
         let mut lookaround = false;
         let mut lookbehind = false;
-        let mut non_capturing = false;
+        let mut independent = false;
         if self.raw_is(0, '?') {
             self.pos += 1;
             let Some(k) = self.peek() else {
@@ -550,7 +599,6 @@ impl JavaTranslator {
                 ':' => {
                     self.pos += 1;
                     self.emit("(?:", open_span);
-                    non_capturing = true;
                 }
                 '=' | '!' => {
                     self.pos += 1;
@@ -560,7 +608,7 @@ impl JavaTranslator {
                 '>' => {
                     self.pos += 1;
                     self.emit("(?>", open_span);
-                    non_capturing = true;
+                    independent = true;
                 }
                 '<' => {
                     self.pos += 1;
@@ -570,7 +618,6 @@ impl JavaTranslator {
                         self.emit(&format!("(?<{c}"), open_span);
                         lookaround = true;
                         lookbehind = true;
-                        self.lookbehind += 1;
                     } else {
                         let name = self.group_name(open)?;
                         if self.names.contains_key(&name) {
@@ -636,7 +683,7 @@ impl JavaTranslator {
                             }
                             self.depth -= 1;
                             // Inline flags last until the end of the enclosing group.
-                            return Ok(Last::Nothing);
+                            return Ok((Last::Nothing, None));
                         }
                         Some(e) if !e.quoted && e.c == ':' => {
                             self.pos += 1;
@@ -645,7 +692,6 @@ impl JavaTranslator {
                             } else {
                                 self.emit(&format!("(?{flags_text}:"), open_span);
                             }
-                            non_capturing = true;
                         }
                         other => {
                             let end = other.map_or(self.len, |e| e.end);
@@ -676,9 +722,7 @@ impl JavaTranslator {
             self.groups += 1;
             self.emit("(", open_span);
         }
-        let content_start = self.out.len();
-        self.alternation()?;
-        let content_empty = self.out.len() == content_start;
+        let (alts, zero_width) = self.alternation()?;
         match self.peek() {
             Some(t) if !t.quoted && t.c == ')' => {
                 self.emit(")", (t.start, t.end));
@@ -687,15 +731,29 @@ impl JavaTranslator {
             _ => return Err(self.unclosed_group(open)),
         }
         self.flags = saved;
-        if lookbehind {
-            self.lookbehind -= 1;
+        if lookbehind && let Some(culprit) = lookbehind_culprit(&alts) {
+            let (start, end) = culprit.unwrap_or((open.start, self.prev_end()));
+            return Err(PatternProblem::error(
+                start,
+                end,
+                "look-behind group does not have an obvious maximum length",
+            )
+            .with_help("in (?<=…) and (?<!…) Java repeats only single characters or classes without limit (\\w+, [ab]*); a repeated group, \\R or a backreference needs a bounded repetition such as {0,10}"));
         }
         self.depth -= 1;
-        Ok(if lookaround || (non_capturing && content_empty) {
+        let last = if lookaround || zero_width {
             Last::ZeroWidth(out_start)
         } else {
             Last::Atom
-        })
+        };
+        let node = if lookaround {
+            Node::Empty
+        } else if independent {
+            Node::Independent(alts)
+        } else {
+            Node::Group(alts)
+        };
+        Ok((last, Some(node)))
     }
 
     fn unclosed_group(&self, open: Tok) -> PatternProblem {
@@ -843,7 +901,10 @@ impl JavaTranslator {
                     return Ok(());
                 };
                 let last = if !e.quoted && e.c == '\\' {
-                    match self.escape(true)? {
+                    self.range_end = true;
+                    let end = self.escape(true);
+                    self.range_end = false;
+                    match end? {
                         Esc::Char(cp) => cp,
                         _ => {
                             return Err(PatternProblem::error(
@@ -875,14 +936,14 @@ impl JavaTranslator {
         Ok(())
     }
 
-    fn escape_outside(&mut self) -> JResult<Last> {
+    fn escape_outside(&mut self) -> JResult<(Last, Node)> {
         let start = self.here();
         let esc = self.escape(false)?;
         let span = (start, self.prev_end());
         Ok(match esc {
             Esc::Char(cp) => {
                 self.emit(&lit_outside(cp), span);
-                Last::Atom
+                (Last::Atom, Node::Char)
             }
             Esc::Set { body, negated } => {
                 let s = if negated {
@@ -891,26 +952,20 @@ impl JavaTranslator {
                     format!("[{body}]")
                 };
                 self.emit(&s, span);
-                Last::Atom
+                (Last::Atom, Node::Char)
             }
-            Esc::Raw(s, zero_width) => {
+            Esc::Raw(s, node) => {
                 let at = self.out.len();
                 self.emit(&s, span);
-                if zero_width {
-                    Last::ZeroWidth(at)
+                // fancy-regex refuses to repeat an assertion; repeating one means what
+                // `Last::ZeroWidth` does with it.
+                if matches!(node, Node::Empty) {
+                    (Last::ZeroWidth(at), node)
                 } else {
-                    Last::Atom
+                    (Last::Atom, node)
                 }
             }
             Esc::Backref(n) => {
-                if self.lookbehind > 0 {
-                    return Err(PatternProblem::error(
-                        span.0,
-                        span.1,
-                        "look-behind group does not have an obvious maximum length",
-                    )
-                    .with_help("Java does not allow backreferences inside (?<=…) and (?<!…)"));
-                }
                 self.saw_backref = true;
                 match self.total_groups {
                     Some(total) if n > total => {
@@ -929,15 +984,15 @@ impl JavaTranslator {
                         }
                         let at = self.out.len();
                         self.emit("(?!)", span);
-                        Last::ZeroWidth(at)
+                        (Last::ZeroWidth(at), Node::BackRef(span))
                     }
                     _ => {
                         self.emit(&format!("(?:\\{n})"), span);
-                        Last::Atom
+                        (Last::Atom, Node::BackRef(span))
                     }
                 }
             }
-            Esc::Nothing => Last::ZeroWidth(self.out.len()),
+            Esc::Nothing => (Last::ZeroWidth(self.out.len()), Node::Empty),
         })
     }
 
@@ -1104,6 +1159,8 @@ impl JavaTranslator {
                 }
                 Esc::Char(hi)
             }
+            // In a class, `\v` at either end of a range is the vertical tab, as before Java 8.
+            'v' if in_class && (self.range_end || self.raw_is(0, '-')) => Esc::Char(0x0B),
             'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'h' | 'H' | 'v' | 'V' => {
                 let unicode = self.flags.unicode_class;
                 let body = match c.to_ascii_lowercase() {
@@ -1164,7 +1221,7 @@ impl JavaTranslator {
                             )),
                         }
                     };
-                match java_property(&name) {
+                match java_property(&name, self.flags.unicode_class) {
                     Ok(body) => Esc::Set { body, negated },
                     Err((message, help)) => {
                         return Err(here_err(self, message).with_opt_help(help));
@@ -1178,62 +1235,72 @@ impl JavaTranslator {
                     self.pos += 3;
                     Esc::Nothing
                 } else {
-                    Esc::Raw(r"\b".into(), false)
+                    Esc::Raw(r"\b".into(), Node::Empty)
                 }
             }
             'B' => {
                 not_in_class(self)?;
-                Esc::Raw(r"\B".into(), false)
+                Esc::Raw(r"\B".into(), Node::Empty)
             }
             'A' => {
                 not_in_class(self)?;
-                Esc::Raw(r"\A".into(), false)
+                Esc::Raw(r"\A".into(), Node::Empty)
             }
             'G' => {
                 not_in_class(self)?;
-                Esc::Raw(r"\G".into(), false)
+                Esc::Raw(r"\G".into(), Node::Empty)
             }
             'z' => {
                 not_in_class(self)?;
-                Esc::Raw(r"\z".into(), false)
+                Esc::Raw(r"\z".into(), Node::Empty)
             }
             'Z' => {
                 not_in_class(self)?;
-                Esc::Raw(r"(?=(?:\r\n|[\n\r\u{85}\u{2028}\u{2029}])?\z)".into(), true)
+                Esc::Raw(
+                    r"(?=(?:\r\n|[\n\r\u{85}\u{2028}\u{2029}])?\z)".into(),
+                    Node::Empty,
+                )
             }
             'R' => {
                 not_in_class(self)?;
                 Esc::Raw(
                     r"(?:\r\n|[\n\u{B}\f\r\u{85}\u{2028}\u{2029}])".into(),
-                    false,
+                    Node::LineEnding,
                 )
             }
             'X' => {
                 not_in_class(self)?;
-                Esc::Raw(r"(?:\r\n|(?s:.)\p{M}*)".into(), false)
+                Esc::Raw(r"(?:\r\n|(?s:.)\p{M}*)".into(), Node::Grapheme)
             }
             'N' => {
-                // \N{NAME}: a character by its Unicode name (Java 9+). The name itself cannot be
-                // checked here; any plausible name is accepted.
+                // \N{NAME}: a character by its name (Java 9+), as `Character.codePointOf` knows it.
                 if !self.raw_is(0, '{') {
                     return Err(here_err(self, "\\N must be followed by a character name in braces: \\N{LATIN SMALL LETTER A}".into()));
                 }
                 self.pos += 1;
-                let mut ok = false;
+                let mut name = String::new();
+                let mut closed = false;
                 while let Some(x) = self.peek() {
                     self.pos += 1;
                     if !x.quoted && x.c == '}' {
-                        ok = true;
+                        closed = true;
                         break;
                     }
+                    name.push(x.c);
                 }
-                if !ok {
+                if !closed {
                     return Err(here_err(
                         self,
                         "unclosed character name: expected '}'".into(),
                     ));
                 }
-                Esc::Char(0xFFFD)
+                match character_named(&name) {
+                    Some(cp) => Esc::Char(cp),
+                    None => {
+                        return Err(here_err(self, format!("unknown character name [{name}]"))
+                            .with_help("\\N{…} takes a Unicode character name such as LATIN SMALL LETTER A (any case); write \\x{…} for a code point"));
+                    }
+                }
             }
             'k' => {
                 not_in_class(self)?;
@@ -1291,152 +1358,3 @@ fn slice_or(toks: &[Tok], start: usize, end: usize) -> String {
         .map(|t| t.c)
         .collect()
 }
-
-/// Java's general categories and other `\p{…}` names that `CharPredicates.forProperty` knows,
-/// as the body of a bracket class (ASCII meanings, as without `UNICODE_CHARACTER_CLASS`).
-fn java_for_property(name: &str) -> Option<String> {
-    const CATEGORIES: &[&str] = &[
-        "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Me", "Mc", "Nd", "Nl", "No", "Zs", "Zl", "Zp",
-        "Cc", "Cf", "Co", "Cs", "Pd", "Ps", "Pe", "Pc", "Po", "Sm", "Sc", "Sk", "So", "Pi", "Pf",
-        "L", "M", "N", "Z", "C", "P", "S", "LC",
-    ];
-    if CATEGORIES.contains(&name) {
-        return Some(format!(r"\p{{{name}}}"));
-    }
-    let body = match name {
-        "LD" => r"\p{L}\p{Nd}",
-        "L1" => r"\u{0}-\u{FF}",
-        "all" => r"\p{Any}",
-        "ASCII" => r"\u{0}-\u{7F}",
-        "Alnum" => "a-zA-Z0-9",
-        "Alpha" => "a-zA-Z",
-        "Blank" => r"\u{20}\t",
-        "Cntrl" => r"\u{0}-\u{1F}\u{7F}",
-        "Digit" => "0-9",
-        "Graph" => r"\u{21}-\u{7E}",
-        "Lower" => "a-z",
-        "Print" => r"\u{20}-\u{7E}",
-        "Punct" => r"\u{21}-\u{2F}\u{3A}-\u{40}\u{5B}-\u{60}\u{7B}-\u{7E}",
-        "Space" => r"\u{20}\t\n\u{B}\f\r",
-        "Upper" => "A-Z",
-        "XDigit" => "0-9a-fA-F",
-        "javaLowerCase" => r"\p{Lowercase}",
-        "javaUpperCase" => r"\p{Uppercase}",
-        "javaAlphabetic" => r"\p{Alphabetic}",
-        "javaIdeographic" => r"\p{Ideographic}",
-        "javaTitleCase" => r"\p{Lt}",
-        "javaDigit" => r"\p{Nd}",
-        "javaDefined" => r"\P{Cn}",
-        "javaLetter" => r"\p{L}",
-        "javaLetterOrDigit" => r"\p{L}\p{Nd}",
-        "javaJavaIdentifierStart" => r"\p{L}\p{Nl}\p{Sc}\p{Pc}",
-        "javaJavaIdentifierPart" => {
-            r"\p{L}\p{Nl}\p{Sc}\p{Pc}\p{Nd}\p{Mn}\p{Mc}\p{Cf}\u{0}-\u{8}\u{E}-\u{1B}\u{7F}-\u{9F}"
-        }
-        "javaUnicodeIdentifierStart" => r"\p{ID_Start}",
-        "javaUnicodeIdentifierPart" => r"\p{ID_Continue}\p{Cf}\u{0}-\u{8}\u{E}-\u{1B}\u{7F}-\u{9F}",
-        "javaIdentifierIgnorable" => r"\p{Cf}\u{0}-\u{8}\u{E}-\u{1B}\u{7F}-\u{9F}",
-        "javaSpaceChar" => r"\p{Zs}\p{Zl}\p{Zp}",
-        "javaWhitespace" => r"\t-\r\u{1C}-\u{1F}\p{Zs}\p{Zl}\p{Zp}",
-        "javaISOControl" => r"\u{0}-\u{1F}\u{7F}-\u{9F}",
-        "javaMirrored" => r"\p{Bidi_Mirrored}",
-        _ => return None,
-    };
-    Some(body.to_string())
-}
-
-/// Binary properties Java accepts after `Is` (`\p{IsAlphabetic}`), case-insensitively.
-fn java_unicode_property(name: &str) -> Option<&'static str> {
-    Some(match name.to_ascii_uppercase().as_str() {
-        "ALPHABETIC" => r"\p{Alphabetic}",
-        "ASSIGNED" => r"\P{Cn}",
-        "CONTROL" => r"\p{Cc}",
-        "HEXDIGIT" | "HEX_DIGIT" => r"\p{Hex_Digit}",
-        "IDEOGRAPHIC" => r"\p{Ideographic}",
-        "JOINCONTROL" | "JOIN_CONTROL" => r"\p{Join_Control}",
-        "LETTER" => r"\p{L}",
-        "LOWERCASE" => r"\p{Lowercase}",
-        "NONCHARACTERCODEPOINT" | "NONCHARACTER_CODE_POINT" => r"\p{Noncharacter_Code_Point}",
-        "TITLECASE" => r"\p{Lt}",
-        "PUNCTUATION" => r"\p{P}",
-        "UPPERCASE" => r"\p{Uppercase}",
-        "WHITESPACE" | "WHITE_SPACE" => r"\p{White_Space}",
-        "WORD" => r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u{200C}\u{200D}",
-        "DIGIT" => r"\p{Nd}",
-        "EMOJI" => r"\p{Emoji}",
-        "EMOJI_PRESENTATION" => r"\p{Emoji_Presentation}",
-        "EMOJI_MODIFIER" => r"\p{Emoji_Modifier}",
-        "EMOJI_MODIFIER_BASE" => r"\p{Emoji_Modifier_Base}",
-        "EMOJI_COMPONENT" => r"\p{Emoji_Component}",
-        "EXTENDED_PICTOGRAPHIC" => r"\p{Extended_Pictographic}",
-        _ => return None,
-    })
-}
-
-fn plausible_unicode_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '-'))
-}
-
-/// A Unicode script, as `\p{IsLatin}` / `\p{sc=Latin}` name it.
-fn java_script(name: &str) -> Option<String> {
-    if !plausible_unicode_name(name) {
-        return None;
-    }
-    let body = format!(r"\p{{sc={name}}}");
-    build_regex(&format!("[{body}]")).ok().map(|_| body)
-}
-
-/// A Unicode block (`\p{InGreek}`): not known to the engine, so any plausible name is accepted
-/// and matches like any character.
-fn java_block(name: &str) -> Option<String> {
-    plausible_unicode_name(name).then(|| r"\p{Any}".to_string())
-}
-
-fn java_property(name: &str) -> Result<String, (String, Option<String>)> {
-    if let Some(eq) = name.find('=') {
-        let key = name[..eq].to_ascii_lowercase();
-        let value = &name[eq + 1..];
-        let found = match key.as_str() {
-            "sc" | "script" => java_script(value),
-            "blk" | "block" => java_block(value),
-            "gc" | "general_category" => java_for_property(value),
-            _ => None,
-        };
-        return found.ok_or_else(|| {
-            (
-                format!("unknown Unicode property {{{name}}}"),
-                Some("Java knows sc=/script=, blk=/block= and gc=/general_category=".to_string()),
-            )
-        });
-    }
-    let found = if let Some(block) = name.strip_prefix("In") {
-        java_block(block)
-    } else if let Some(rest) = name.strip_prefix("Is") {
-        java_unicode_property(rest)
-            .map(str::to_string)
-            .or_else(|| java_for_property(rest))
-            .or_else(|| java_script(rest))
-    } else {
-        java_for_property(name)
-    };
-    found.ok_or_else(|| {
-        let help = if let Some(proper) = POSIX_NAMES.iter().find(|p| p.eq_ignore_ascii_case(name)) {
-            Some(format!("Java's property names are case-sensitive: \\p{{{proper}}}"))
-        } else if java_script(name).is_some() {
-            Some(format!("for the {name} script write \\p{{Is{name}}}"))
-        } else if java_unicode_property(name).is_some() {
-            Some(format!("binary properties take the Is prefix: \\p{{Is{name}}}"))
-        } else {
-            Some("Java knows \\p{Lower}, \\p{Alpha}, \\p{Punct}, … , categories (\\p{Lu}), \\p{IsLatin}, \\p{InGreek} and \\p{javaLowerCase}-style names".to_string())
-        };
-        (format!("unknown character property name {{{name}}}"), help)
-    })
-}
-
-const POSIX_NAMES: &[&str] = &[
-    "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank",
-    "Cntrl", "XDigit", "Space",
-];

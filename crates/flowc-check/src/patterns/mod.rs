@@ -29,6 +29,8 @@ mod date;
 mod ecma;
 mod formats;
 mod java_regex;
+mod java_study;
+mod java_unicode;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -107,9 +109,14 @@ pub(super) fn cached<V: Clone>(cache: &'static Cache<V>, key: &str, make: impl F
     value
 }
 
+/// Build a regex under limits that keep any pattern to a few MB and a fraction of a second:
+/// beyond them the engine answers with a size-limit error (see [`is_size_limit`]).
 pub(super) fn build_regex(pattern: &str) -> Result<fancy_regex::Regex, fancy_regex::Error> {
     fancy_regex::RegexBuilder::new(pattern)
         .backtrack_limit(1_000_000)
+        .delegate_size_limit(8 << 20)
+        .delegate_dfa_size_limit(4 << 20)
+        .max_prog_size(200_000)
         .build()
 }
 
