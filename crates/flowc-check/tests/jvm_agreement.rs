@@ -89,18 +89,12 @@ fn date_field(rng: &mut Rng) -> String {
         ('W', &[1]),
     ];
     let (letter, counts) = COMMON[rng.below(COMMON.len())];
-    let count = if rng.chance(12) {
-        1 + rng.below(24)
-    } else {
-        counts[rng.below(counts.len())]
-    };
+    let count = if rng.chance(12) { 1 + rng.below(24) } else { counts[rng.below(counts.len())] };
     std::iter::repeat_n(letter, count).collect()
 }
 
 fn date_pattern(rng: &mut Rng, depth: usize) -> String {
-    const SEPARATORS: &[&str] = &[
-        "-", "/", ":", " ", ".", ",", ", ", "'T'", "'at'", "''", "", "", "", "_", "+",
-    ];
+    const SEPARATORS: &[&str] = &["-", "/", ":", " ", ".", ",", ", ", "'T'", "'at'", "''", "", "", "", "_", "+"];
     let mut s = String::new();
     for _ in 0..1 + rng.below(7) {
         if rng.chance(10) {
@@ -271,10 +265,8 @@ fn regex_atom(rng: &mut Rng, depth: usize) -> String {
         13 => format!("\\N{{{}}}", rng.pick(REGEX_NAMES)),
         _ if depth >= 4 => "c".to_string(),
         _ => {
-            const OPEN: &[&str] = &[
-                "(", "(", "(?:", "(?<name>", "(?=", "(?!", "(?<=", "(?<=", "(?<!", "(?>", "(?i:",
-                "(?U:", "(?x:",
-            ];
+            const OPEN: &[&str] =
+                &["(", "(", "(?:", "(?<name>", "(?=", "(?!", "(?<=", "(?<=", "(?<!", "(?>", "(?i:", "(?U:", "(?x:"];
             let open = rng.pick(OPEN);
             let inner = regex(rng, depth + 1);
             format!("{open}{inner})")
@@ -291,23 +283,11 @@ fn quantifier(rng: &mut Rng) -> String {
         9 => format!("{{{},}}", rng.below(4)),
         10 => format!("{{{},{}}}", rng.below(3), 3 + rng.below(4)),
         11 => rng
-            .pick(&[
-                "{1,2147483647}",
-                "{2147483647}",
-                "{0,2147483648}",
-                "{100000}",
-                "{3,1}",
-                "{,3}",
-                "{2",
-            ])
+            .pick(&["{1,2147483647}", "{2147483647}", "{0,2147483648}", "{100000}", "{3,1}", "{,3}", "{2"])
             .to_string(),
         _ => String::new(),
     };
-    let modifier = if base.is_empty() {
-        ""
-    } else {
-        rng.pick(&["", "", "", "?", "+"])
-    };
+    let modifier = if base.is_empty() { "" } else { rng.pick(&["", "", "", "?", "+"]) };
     format!("{base}{modifier}")
 }
 
@@ -349,29 +329,19 @@ fn mutate(rng: &mut Rng, s: &str, alphabet: &[&str]) -> String {
 
 fn generate(seed: u64, count: usize) -> (Vec<String>, Vec<String>) {
     let mut rng = Rng(seed);
-    const DATE_EDITS: &[&str] = &[
-        "y", "M", "d", "H", "m", "s", "S", "p", "Y", "{", "}", "#", "[", "]", "'", "-", "T", "b",
-        "a", "E",
-    ];
+    const DATE_EDITS: &[&str] =
+        &["y", "M", "d", "H", "m", "s", "S", "p", "Y", "{", "}", "#", "[", "]", "'", "-", "T", "b", "a", "E"];
     const REGEX_EDITS: &[&str] = &[
-        "(", ")", "[", "]", "{", "}", "|", "*", "+", "?", "\\", "^", "$", ".", "-", "&", "<", ">",
-        "=", "!", "p", "k", "Q", "E", "1", ",",
+        "(", ")", "[", "]", "{", "}", "|", "*", "+", "?", "\\", "^", "$", ".", "-", "&", "<", ">", "=", "!", "p", "k",
+        "Q", "E", "1", ",",
     ];
     let mut dates = Vec::with_capacity(count);
     let mut regexes = Vec::with_capacity(count);
     for k in 0..count {
         let d = date_pattern(&mut rng, 0);
-        dates.push(if k % 3 == 2 {
-            mutate(&mut rng, &d, DATE_EDITS)
-        } else {
-            d
-        });
+        dates.push(if k % 3 == 2 { mutate(&mut rng, &d, DATE_EDITS) } else { d });
         let r = regex(&mut rng, 0);
-        regexes.push(if k % 3 == 2 {
-            mutate(&mut rng, &r, REGEX_EDITS)
-        } else {
-            r
-        });
+        regexes.push(if k % 3 == 2 { mutate(&mut rng, &r, REGEX_EDITS) } else { r });
     }
     (dates, regexes)
 }
@@ -381,9 +351,7 @@ fn generate(seed: u64, count: usize) -> (Vec<String>, Vec<String>) {
 // ---------------------------------------------------------------------------------------------
 
 fn flowc_accepts_date(pattern: &str) -> bool {
-    !check_java_date_pattern(pattern)
-        .iter()
-        .any(|p| p.severity == Severity::Error)
+    !check_java_date_pattern(pattern).iter().any(|p| p.severity == Severity::Error)
 }
 
 fn flowc_accepts_regex(pattern: &str) -> bool {
@@ -395,17 +363,9 @@ fn java_verdicts(requests: &[(char, &str)]) -> Option<Vec<Result<(), String>>> {
     let java = std::env::var("FLOWC_JAVA").unwrap_or_else(|_| "java".into());
     let version = Command::new(&java).arg("-version").output().ok()?;
     let banner = String::from_utf8_lossy(&version.stderr).to_string();
-    let feature = banner
-        .split('"')
-        .nth(1)
-        .unwrap_or("")
-        .split('.')
-        .next()
-        .unwrap_or("");
+    let feature = banner.split('"').nth(1).unwrap_or("").split('.').next().unwrap_or("");
     if feature != JAVA_VERSION {
-        eprintln!(
-            "jvm_agreement: skipped: {java} is Java {feature:?}, flowc judges by Java {JAVA_VERSION}"
-        );
+        eprintln!("jvm_agreement: skipped: {java} is Java {feature:?}, flowc judges by Java {JAVA_VERSION}");
         return None;
     }
     let judge = concat!(env!("CARGO_MANIFEST_DIR"), "/jvm/PatternJudge.java");
@@ -424,9 +384,7 @@ fn java_verdicts(requests: &[(char, &str)]) -> Option<Vec<Result<(), String>>> {
         })
         .collect();
     let writer = std::thread::spawn(move || {
-        stdin
-            .write_all(input.as_bytes())
-            .expect("write to the judge");
+        stdin.write_all(input.as_bytes()).expect("write to the judge");
     });
     let stdout = BufReader::new(child.stdout.take().expect("judge stdout"));
     let verdicts: Vec<Result<(), String>> = stdout
@@ -440,10 +398,7 @@ fn java_verdicts(requests: &[(char, &str)]) -> Option<Vec<Result<(), String>>> {
         })
         .collect();
     writer.join().expect("writer thread");
-    assert!(
-        child.wait().expect("judge exit").success(),
-        "the Java judge failed"
-    );
+    assert!(child.wait().expect("judge exit").success(), "the Java judge failed");
     assert_eq!(verdicts.len(), requests.len(), "one verdict per pattern");
     Some(verdicts)
 }
@@ -470,36 +425,19 @@ fn differences() -> Vec<Difference> {
     let text = include_str!("jvm-differences.json");
     let parsed: Differences = serde_json::from_str(text).expect("tests/jvm-differences.json");
     for d in &parsed.differences {
-        assert!(
-            !d.reason.trim().is_empty(),
-            "{:?} needs a reason",
-            d.contains
-        );
-        assert!(
-            matches!(d.kind.as_str(), "date" | "regex"),
-            "kind {:?}",
-            d.kind
-        );
+        assert!(!d.reason.trim().is_empty(), "{:?} needs a reason", d.contains);
+        assert!(matches!(d.kind.as_str(), "date" | "regex"), "kind {:?}", d.kind);
     }
     parsed.differences
 }
 
 #[test]
 fn flowc_and_java_17_agree_on_generated_patterns() {
-    let seed = std::env::var("FLOWC_JVM_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_SEED);
-    let count = std::env::var("FLOWC_JVM_COUNT")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_COUNT);
+    let seed = std::env::var("FLOWC_JVM_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_SEED);
+    let count = std::env::var("FLOWC_JVM_COUNT").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_COUNT);
     let (dates, regexes) = generate(seed, count);
-    let requests: Vec<(char, &str)> = dates
-        .iter()
-        .map(|d| ('D', d.as_str()))
-        .chain(regexes.iter().map(|r| ('R', r.as_str())))
-        .collect();
+    let requests: Vec<(char, &str)> =
+        dates.iter().map(|d| ('D', d.as_str())).chain(regexes.iter().map(|r| ('R', r.as_str()))).collect();
     let Some(java) = java_verdicts(&requests) else {
         eprintln!(
             "jvm_agreement: skipped: no Java 17 to compare with (install openjdk-17-jdk-headless, or set FLOWC_JAVA)"
@@ -521,10 +459,7 @@ fn flowc_and_java_17_agree_on_generated_patterns() {
             continue;
         }
         let name = if *kind == 'D' { "date" } else { "regex" };
-        if differences
-            .iter()
-            .any(|d| d.kind == name && pattern.contains(&d.contains))
-        {
+        if differences.iter().any(|d| d.kind == name && pattern.contains(&d.contains)) {
             explained[which] += 1;
             continue;
         }
@@ -541,10 +476,5 @@ fn flowc_and_java_17_agree_on_generated_patterns() {
         "jvm_agreement (seed {seed}): date patterns agree {}/{count} ({} documented differences), regexes agree {}/{count} ({} documented differences)",
         agree[0], explained[0], agree[1], explained[1]
     );
-    assert!(
-        unexplained.is_empty(),
-        "{} disagreements with Java 17:\n{}",
-        unexplained.len(),
-        unexplained.join("\n")
-    );
+    assert!(unexplained.is_empty(), "{} disagreements with Java 17:\n{}", unexplained.len(), unexplained.join("\n"));
 }

@@ -13,9 +13,7 @@ fn errors(p: &[PatternProblem]) -> Vec<&PatternProblem> {
 }
 
 fn warnings(p: &[PatternProblem]) -> Vec<&PatternProblem> {
-    p.iter()
-        .filter(|p| p.severity == Severity::Warning)
-        .collect()
+    p.iter().filter(|p| p.severity == Severity::Warning).collect()
 }
 
 /// The text a problem points at.
@@ -95,8 +93,7 @@ fn date_pattern_errors() {
         let problems = check_java_date_pattern(pattern);
         let errs = errors(&problems);
         assert!(
-            errs.iter()
-                .any(|p| at(pattern, p) == text && p.message.contains(message)),
+            errs.iter().any(|p| at(pattern, p) == text && p.message.contains(message)),
             "{pattern:?}: expected an error on {text:?} containing {message:?}, got {problems:#?}"
         );
     }
@@ -120,13 +117,7 @@ fn unknown_letter_error_lists_valid_letters_and_helps() {
     assert_eq!(problems.len(), 1, "{problems:#?}");
 
     let problems = check_java_date_pattern("yyyy-MM-dd HH:mm:ss.ffffff");
-    assert!(
-        errors(&problems)[0]
-            .help
-            .as_deref()
-            .unwrap()
-            .contains("'S'")
-    );
+    assert!(errors(&problems)[0].help.as_deref().unwrap().contains("'S'"));
 }
 
 #[test]
@@ -158,10 +149,7 @@ fn date_pattern_warnings() {
         let warns = warnings(&problems);
         assert_eq!(warns.len(), 1, "{pattern:?}: {problems:#?}");
         assert_eq!(at(pattern, warns[0]), text, "{pattern:?}");
-        assert!(
-            warns[0].help.as_deref().unwrap_or("").contains(help),
-            "{pattern:?}: {warns:#?}"
-        );
+        assert!(warns[0].help.as_deref().unwrap_or("").contains(help), "{pattern:?}: {warns:#?}");
     }
 }
 
@@ -385,11 +373,7 @@ fn every_java_property_name_is_accepted() {
         "general_category=L",
     ];
     for name in names {
-        for regex in [
-            format!(r"\p{{{name}}}"),
-            format!(r"\P{{{name}}}"),
-            format!(r"[^x\p{{{name}}}]"),
-        ] {
+        for regex in [format!(r"\p{{{name}}}"), format!(r"\P{{{name}}}"), format!(r"[^x\p{{{name}}}]")] {
             assert_eq!(check_java_regex(&regex), None, "{regex}");
         }
     }
@@ -420,21 +404,9 @@ fn invalid_java_regexes() {
         ("a{5,2}", "{5,2}", "illegal repetition range"),
         ("[z-a]", "z-a", "illegal character range"),
         (r"[a-\d]", r"a-\d", "illegal character range"),
-        (
-            r"\p{alpha}",
-            r"\p{alpha}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{Latin}",
-            r"\p{Latin}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{IsNotAScript}",
-            r"\p{IsNotAScript}",
-            "unknown character property name",
-        ),
+        (r"\p{alpha}", r"\p{alpha}", "unknown character property name"),
+        (r"\p{Latin}", r"\p{Latin}", "unknown character property name"),
+        (r"\p{IsNotAScript}", r"\p{IsNotAScript}", "unknown character property name"),
         (r"\p{Alpha", r"\p{Alpha", "unclosed character family"),
         (r"\xZZ", r"\x", "illegal hexadecimal escape"),
         (r"\u12", r"\u", "illegal Unicode escape"),
@@ -452,51 +424,15 @@ fn invalid_java_regexes() {
         (r"(a)(?<=\1)b", r"\1", "look-behind"),
         (r"[\b]", r"\b", "character class"),
         // Names Java 17 does not know, or spells otherwise.
-        (
-            r"\p{IsEmoji}",
-            r"\p{IsEmoji}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{IsKawi}",
-            r"\p{IsKawi}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{IsOldItalic}",
-            r"\p{IsOldItalic}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{Is_Latin}",
-            r"\p{Is_Latin}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{sc=Old Italic}",
-            r"\p{sc=Old Italic}",
-            "unknown Unicode property",
-        ),
-        (
-            r"\p{InNotABlock}",
-            r"\p{InNotABlock}",
-            "unknown character property name",
-        ),
-        (
-            r"\p{block=Foo}",
-            r"\p{block=Foo}",
-            "unknown Unicode property",
-        ),
-        (
-            r"\N{NOT A NAME}",
-            r"\N{NOT A NAME}",
-            "unknown character name",
-        ),
-        (
-            r"\N{CJK UNIFIED IDEOGRAPH-4E00}",
-            r"\N{CJK UNIFIED IDEOGRAPH-4E00}",
-            "unknown character name",
-        ),
+        (r"\p{IsEmoji}", r"\p{IsEmoji}", "unknown character property name"),
+        (r"\p{IsKawi}", r"\p{IsKawi}", "unknown character property name"),
+        (r"\p{IsOldItalic}", r"\p{IsOldItalic}", "unknown character property name"),
+        (r"\p{Is_Latin}", r"\p{Is_Latin}", "unknown character property name"),
+        (r"\p{sc=Old Italic}", r"\p{sc=Old Italic}", "unknown Unicode property"),
+        (r"\p{InNotABlock}", r"\p{InNotABlock}", "unknown character property name"),
+        (r"\p{block=Foo}", r"\p{block=Foo}", "unknown Unicode property"),
+        (r"\N{NOT A NAME}", r"\N{NOT A NAME}", "unknown character name"),
+        (r"\N{CJK UNIFIED IDEOGRAPH-4E00}", r"\N{CJK UNIFIED IDEOGRAPH-4E00}", "unknown character name"),
         (r"\K", r"\K", "illegal/unsupported escape"),
     ];
     for &(regex, text, message) in cases {
@@ -504,10 +440,7 @@ fn invalid_java_regexes() {
             Some(p) => {
                 assert_eq!(p.severity, Severity::Error, "{regex:?}: {p:#?}");
                 assert_eq!(at(regex, &p), text, "{regex:?}: {p:#?}");
-                assert!(
-                    p.message.contains(message),
-                    "{regex:?}: expected {message:?} in {p:#?}"
-                );
+                assert!(p.message.contains(message), "{regex:?}: expected {message:?} in {p:#?}");
             }
             None => panic!("{regex:?} should be invalid"),
         }
@@ -641,10 +574,7 @@ fn formats() {
     ];
     for &(format, value, why) in invalid {
         match check_format(value, format) {
-            Some(message) => assert!(
-                message.contains(why),
-                "{format} {value:?}: {message:?} lacks {why:?}"
-            ),
+            Some(message) => assert!(message.contains(why), "{format} {value:?}: {message:?} lacks {why:?}"),
             None => panic!("{format} {value:?} should be invalid"),
         }
     }
@@ -676,11 +606,7 @@ fn json_schema_patterns() {
         ("[a", "x", None),
     ];
     for &(pattern, value, expected) in cases {
-        assert_eq!(
-            matches_json_schema_pattern(pattern, value),
-            expected,
-            "{pattern:?} on {value:?}"
-        );
+        assert_eq!(matches_json_schema_pattern(pattern, value), expected, "{pattern:?} on {value:?}");
     }
 }
 
@@ -721,10 +647,7 @@ fn pattern_strategy() -> impl Strategy<Value = String> {
 fn check_spans(text: &str, problems: &[PatternProblem]) {
     for p in problems {
         assert!(p.start <= p.end && p.end <= text.len(), "{text:?}: {p:?}");
-        assert!(
-            text.is_char_boundary(p.start) && text.is_char_boundary(p.end),
-            "{text:?}: {p:?}"
-        );
+        assert!(text.is_char_boundary(p.start) && text.is_char_boundary(p.end), "{text:?}: {p:?}");
         assert!(!p.message.is_empty());
     }
 }

@@ -3,8 +3,7 @@
 use super::PatternProblem;
 
 /// The pattern letters of `java.time.format.DateTimeFormatter`, as listed in error messages.
-pub const JAVA_DATE_PATTERN_LETTERS: &str =
-    "G u y D M L d Q q Y w W E e c F a B h K k H m s S A n N g V v z O X x Z p";
+pub const JAVA_DATE_PATTERN_LETTERS: &str = "G u y D M L d Q q Y w W E e c F a B h K k H m s S A n N g V v z O X x Z p";
 
 struct LetterRule {
     /// How many letters are allowed, in words.
@@ -15,8 +14,7 @@ struct LetterRule {
 }
 
 fn date_letter_rule(c: char) -> Option<LetterRule> {
-    let rule =
-        |allowed: &'static str, ok: fn(usize) -> bool, max: usize| LetterRule { allowed, ok, max };
+    let rule = |allowed: &'static str, ok: fn(usize) -> bool, max: usize| LetterRule { allowed, ok, max };
     Some(match c {
         'G' | 'M' | 'L' | 'Q' | 'q' | 'E' | 'e' | 'X' | 'x' | 'Z' => rule("1 to 5", |n| n <= 5, 5),
         'c' => rule("1, 3, 4 or 5", |n| n == 1 || (3..=5).contains(&n), 5),
@@ -71,9 +69,7 @@ fn count_help(c: char, count: usize, rule: &LetterRule) -> String {
 /// A help for a letter that is not a pattern letter, when the intended one is obvious.
 fn unknown_letter_help(c: char) -> Option<&'static str> {
     Some(match c {
-        'T' => {
-            "to put a literal 'T' between the date and the time, quote it: yyyy-MM-dd'T'HH:mm:ss"
-        }
+        'T' => "to put a literal 'T' between the date and the time, quote it: yyyy-MM-dd'T'HH:mm:ss",
         'f' => "the fraction of the second is 'S' ('SSS' for milliseconds)",
         'b' => "the short month name is 'MMM' (Nov)",
         'I' => "the 12-hour clock hour is 'hh' (with 'a' for AM/PM)",
@@ -159,30 +155,18 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
                         // Letters whose allowed counts have gaps say "wrong number", as Java does.
                         let gaps = matches!(c, 'V' | 'v' | 'O' | 'c' | 'B');
                         let message = if count > rule.max && !gaps {
-                            format!(
-                                "too many pattern letters: '{text}' ('{c}' takes {} letters)",
-                                rule.allowed
-                            )
+                            format!("too many pattern letters: '{text}' ('{c}' takes {} letters)", rule.allowed)
                         } else {
-                            format!(
-                                "wrong number of pattern letters: '{text}' ('{c}' takes {} letters)",
-                                rule.allowed
-                            )
+                            format!("wrong number of pattern letters: '{text}' ('{c}' takes {} letters)", rule.allowed)
                         };
                         problems.push(
-                            PatternProblem::error(off(i), off(j), message)
-                                .with_help(count_help(c, count, &rule)),
+                            PatternProblem::error(off(i), off(j), message).with_help(count_help(c, count, &rule)),
                         );
                         adjacent.reset();
                     } else if let Some(problem) = adjacent.field(c, count, (off(i), off(j))) {
                         problems.push(problem);
                     }
-                    fields.push(DateField {
-                        letter: c,
-                        count,
-                        start: off(i),
-                        end: off(j),
-                    });
+                    fields.push(DateField { letter: c, count, start: off(i), end: off(j) });
                 }
             }
             i = j;
@@ -213,9 +197,7 @@ pub fn check_java_date_pattern(pattern: &str) -> Vec<PatternProblem> {
                             pattern.len(),
                             "unterminated quoted text: this quote is never closed",
                         )
-                        .with_help(
-                            "close the literal text with ' (write '' for a single quote character)",
-                        ),
+                        .with_help("close the literal text with ' (write '' for a single quote character)"),
                     );
                     break;
                 }
@@ -285,12 +267,7 @@ impl AdjacentValues {
     }
 
     /// A valid field `count` × `letter` at `span`.
-    fn field(
-        &mut self,
-        letter: char,
-        count: usize,
-        span: (usize, usize),
-    ) -> Option<PatternProblem> {
+    fn field(&mut self, letter: char, count: usize, span: (usize, usize)) -> Option<PatternProblem> {
         let padded = std::mem::take(&mut self.pad_next);
         let Some(fixed_width) = java_number_field(letter, count) else {
             self.base = None;
@@ -352,16 +329,10 @@ fn unknown_letters_problem(
         }
     }
     let message = if distinct.len() == 1 {
-        format!(
-            "'{}' is not a pattern letter (pattern letters: {JAVA_DATE_PATTERN_LETTERS})",
-            distinct[0]
-        )
+        format!("'{}' is not a pattern letter (pattern letters: {JAVA_DATE_PATTERN_LETTERS})", distinct[0])
     } else {
         let list: Vec<String> = distinct.iter().map(|c| format!("'{c}'")).collect();
-        format!(
-            "'{text}': {} are not pattern letters (pattern letters: {JAVA_DATE_PATTERN_LETTERS})",
-            list.join(", ")
-        )
+        format!("'{text}': {} are not pattern letters (pattern letters: {JAVA_DATE_PATTERN_LETTERS})", list.join(", "))
     };
     // The whole word of letters around the unknown ones: when it is made of single letters
     // ("at", "UTC", "on") it is most likely literal text that should be quoted.
@@ -387,10 +358,7 @@ fn unknown_letters_problem(
         format!("letters are reserved for pattern letters; quote literal text: '{text}'")
     };
     let word = word_is_text.then(|| (off(wa), off(wb)));
-    (
-        PatternProblem::error(off(a), off(b), message).with_help(help),
-        word,
-    )
+    (PatternProblem::error(off(a), off(b), message).with_help(help), word)
 }
 
 fn date_pattern_warnings(fields: &[DateField], problems: &mut Vec<PatternProblem>) {

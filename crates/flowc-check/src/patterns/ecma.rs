@@ -81,8 +81,7 @@ fn translate_ecma(pattern: &str) -> Option<String> {
                         if (0xD800..0xDC00).contains(&hi)
                             && cs.get(i) == Some(&'\\')
                             && cs.get(i + 1) == Some(&'u')
-                            && let Some(lo) =
-                                read4(i + 2).filter(|lo| (0xDC00..0xE000).contains(lo))
+                            && let Some(lo) = read4(i + 2).filter(|lo| (0xDC00..0xE000).contains(lo))
                         {
                             v = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                             i += 6;

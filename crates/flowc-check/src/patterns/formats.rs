@@ -11,14 +11,12 @@ pub fn check_format(value: &str, format: &str) -> Option<String> {
         "email" => check_email(value).err(),
         "uri" => check_uri(value).err(),
         "uri-reference" => check_uri_reference(value).err(),
-        "ipv4" => value
-            .parse::<Ipv4Addr>()
-            .err()
-            .map(|_| format!("'{value}' is not an IPv4 address (four numbers 0-255 separated by dots, like 192.168.0.1)")),
-        "ipv6" => value
-            .parse::<Ipv6Addr>()
-            .err()
-            .map(|_| format!("'{value}' is not an IPv6 address (like 2001:db8::1)")),
+        "ipv4" => value.parse::<Ipv4Addr>().err().map(|_| {
+            format!("'{value}' is not an IPv4 address (four numbers 0-255 separated by dots, like 192.168.0.1)")
+        }),
+        "ipv6" => {
+            value.parse::<Ipv6Addr>().err().map(|_| format!("'{value}' is not an IPv6 address (like 2001:db8::1)"))
+        }
         _ => None,
     }
 }
@@ -28,8 +26,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         _ => {
-            let leap =
-                (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+            let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
             if leap { 29 } else { 28 }
         }
     }
@@ -51,8 +48,7 @@ fn check_full_date(v: &str) -> Result<(), String> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(shape());
     }
-    let (Some(year), Some(month), Some(day)) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2))
-    else {
+    let (Some(year), Some(month), Some(day)) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2)) else {
         return Err(shape());
     };
     if !(1..=12).contains(&month) {
@@ -80,9 +76,7 @@ fn check_date_time(v: &str) -> Result<(), String> {
     match b[10] {
         b'T' | b't' => {}
         b' ' => {
-            return Err(format!(
-                "date and time must be separated by 'T', not a space, in '{v}'"
-            ));
+            return Err(format!("date and time must be separated by 'T', not a space, in '{v}'"));
         }
         _ => return Err(shape()),
     }
@@ -90,23 +84,17 @@ fn check_date_time(v: &str) -> Result<(), String> {
     if t.len() < 8 || t[2] != b':' || t[5] != b':' {
         return Err(format!("the time in '{v}' must be hh:mm:ss"));
     }
-    let (Some(hour), Some(minute), Some(second)) =
-        (digits(t, 0, 2), digits(t, 3, 2), digits(t, 6, 2))
-    else {
+    let (Some(hour), Some(minute), Some(second)) = (digits(t, 0, 2), digits(t, 3, 2), digits(t, 6, 2)) else {
         return Err(format!("the time in '{v}' must be hh:mm:ss"));
     };
     if hour > 23 {
         return Err(format!("hour {hour:02} is out of range (00-23) in '{v}'"));
     }
     if minute > 59 {
-        return Err(format!(
-            "minute {minute:02} is out of range (00-59) in '{v}'"
-        ));
+        return Err(format!("minute {minute:02} is out of range (00-59) in '{v}'"));
     }
     if second > 60 {
-        return Err(format!(
-            "second {second:02} is out of range (00-59) in '{v}'"
-        ));
+        return Err(format!("second {second:02} is out of range (00-59) in '{v}'"));
     }
     let mut k = 8;
     if t.get(k) == Some(&b'.') {
@@ -116,9 +104,7 @@ fn check_date_time(v: &str) -> Result<(), String> {
             k += 1;
         }
         if k == digits_start {
-            return Err(format!(
-                "the fraction of a second in '{v}' needs at least one digit after '.'"
-            ));
+            return Err(format!("the fraction of a second in '{v}' needs at least one digit after '.'"));
         }
     }
     let offset_minutes: i64 = match t.get(k) {
@@ -135,18 +121,14 @@ fn check_date_time(v: &str) -> Result<(), String> {
                 return Err(format!("the offset in '{v}' must be Z or ±hh:mm"));
             };
             if oh > 23 || om > 59 {
-                return Err(format!(
-                    "the offset in '{v}' is out of range (hours 00-23, minutes 00-59)"
-                ));
+                return Err(format!("the offset in '{v}' is out of range (hours 00-23, minutes 00-59)"));
             }
             k += 6;
             let m = i64::from(oh * 60 + om);
             if sign == b'+' { m } else { -m }
         }
         None => {
-            return Err(format!(
-                "'{v}' has no time-zone offset: add Z (UTC) or ±hh:mm"
-            ));
+            return Err(format!("'{v}' has no time-zone offset: add Z (UTC) or ±hh:mm"));
         }
         Some(_) => return Err(format!("the offset in '{v}' must be Z or ±hh:mm")),
     };
@@ -157,9 +139,7 @@ fn check_date_time(v: &str) -> Result<(), String> {
         // A leap second is only ever 23:59:60 UTC.
         let utc = (i64::from(hour * 60 + minute) - offset_minutes).rem_euclid(24 * 60);
         if utc != 23 * 60 + 59 {
-            return Err(format!(
-                "second 60 (a leap second) is only valid at 23:59 UTC, in '{v}'"
-            ));
+            return Err(format!("second 60 (a leap second) is only valid at 23:59 UTC, in '{v}'"));
         }
     }
     Ok(())
@@ -181,9 +161,7 @@ fn check_email(v: &str) -> Result<(), String> {
         return Err(format!("'{v}' has nothing before the '@'"));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Err(format!(
-            "the part before the '@' in '{v}' has a misplaced '.'"
-        ));
+        return Err(format!("the part before the '@' in '{v}' has a misplaced '.'"));
     }
     if domain.is_empty() {
         return Err(format!("'{v}' has no domain after the '@'"));
@@ -192,9 +170,7 @@ fn check_email(v: &str) -> Result<(), String> {
         return Err(format!("the domain of '{v}' has no '.' (like example.com)"));
     }
     if domain.split('.').any(str::is_empty) {
-        return Err(format!(
-            "the domain of '{v}' has an empty label (a leading, trailing or doubled '.')"
-        ));
+        return Err(format!("the domain of '{v}' has an empty label (a leading, trailing or doubled '.')"));
     }
     if let Some(bad) = domain.chars().find(|c| "()<>[]:;,\"\\".contains(*c)) {
         return Err(format!("the domain of '{v}' contains '{bad}'"));
@@ -212,12 +188,8 @@ fn check_uri_chars(v: &str, rest: &str) -> Result<(), String> {
     while i < b.len() {
         let c = b[i];
         if c == b'%' {
-            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
-            {
-                return Err(format!(
-                    "'{v}' has a '%' that is not followed by two hex digits"
-                ));
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) {
+                return Err(format!("'{v}' has a '%' that is not followed by two hex digits"));
             }
             i += 3;
             continue;
@@ -228,10 +200,7 @@ fn check_uri_chars(v: &str, rest: &str) -> Result<(), String> {
             return Err(if ch == ' ' {
                 format!("'{v}' contains a space, which must be percent-encoded as %20")
             } else {
-                format!(
-                    "'{v}' contains '{}', which must be percent-encoded in a URI",
-                    ch.escape_debug()
-                )
+                format!("'{v}' contains '{}', which must be percent-encoded in a URI", ch.escape_debug())
             });
         }
         i += 1;
@@ -240,8 +209,7 @@ fn check_uri_chars(v: &str, rest: &str) -> Result<(), String> {
 }
 
 fn check_uri(v: &str) -> Result<(), String> {
-    let no_scheme =
-        || format!("'{v}' is not an absolute URI: it must start with a scheme like https:");
+    let no_scheme = || format!("'{v}' is not an absolute URI: it must start with a scheme like https:");
     let Some(colon) = v.find(':') else {
         return Err(no_scheme());
     };
@@ -257,13 +225,8 @@ fn check_uri(v: &str) -> Result<(), String> {
 
 fn check_uri_reference(v: &str) -> Result<(), String> {
     match v.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        Some(' ') => Err(format!(
-            "'{v}' contains a space, which must be percent-encoded as %20"
-        )),
-        Some(c) => Err(format!(
-            "'{v}' contains '{}', which is not allowed in a URI reference",
-            c.escape_debug()
-        )),
+        Some(' ') => Err(format!("'{v}' contains a space, which must be percent-encoded as %20")),
+        Some(c) => Err(format!("'{v}' contains '{}', which is not allowed in a URI reference", c.escape_debug())),
         None => Ok(()),
     }
 }

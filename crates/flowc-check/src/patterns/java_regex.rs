@@ -44,9 +44,7 @@ impl JavaRegex {
     /// `Matcher.matches()`: does the regex match the whole of `text`?
     pub fn matches_fully(&self, text: &str) -> Option<bool> {
         self.regex.as_ref()?;
-        let full = self
-            .full
-            .get_or_init(|| build_regex(&format!("\\A(?:{})\\z", self.translated)).ok());
+        let full = self.full.get_or_init(|| build_regex(&format!("\\A(?:{})\\z", self.translated)).ok());
         full.as_ref()?.is_match(text).ok()
     }
 }
@@ -104,18 +102,10 @@ fn compile_java_regex_uncached(regex: &str) -> JavaCompiled {
     }))
 }
 
-fn fancy_error_problem(
-    regex: &str,
-    map: &[(usize, usize)],
-    e: &fancy_regex::Error,
-) -> PatternProblem {
+fn fancy_error_problem(regex: &str, map: &[(usize, usize)], e: &fancy_regex::Error) -> PatternProblem {
     match e {
         fancy_regex::Error::ParseError(pos, pe) => {
-            let (start, end) = map
-                .get(*pos)
-                .or_else(|| map.last())
-                .copied()
-                .unwrap_or((regex.len(), regex.len()));
+            let (start, end) = map.get(*pos).or_else(|| map.last()).copied().unwrap_or((regex.len(), regex.len()));
             PatternProblem::error(start, end, format!("invalid regex: {pe}"))
         }
         other => PatternProblem::error(0, regex.len(), format!("invalid regex: {other}")),
@@ -136,12 +126,7 @@ struct Tok {
 fn java_tokens(src: &str) -> Vec<Tok> {
     let cs: Vec<(usize, char)> = src.char_indices().collect();
     let end_of = |k: usize| cs.get(k + 1).map_or(src.len(), |&(o, _)| o);
-    let tok = |k: usize, quoted: bool| Tok {
-        c: cs[k].1,
-        start: cs[k].0,
-        end: end_of(k),
-        quoted,
-    };
+    let tok = |k: usize, quoted: bool| Tok { c: cs[k].1, start: cs[k].0, end: end_of(k), quoted };
     let mut toks = Vec::with_capacity(cs.len());
     let mut i = 0;
     while i < cs.len() {
@@ -231,11 +216,7 @@ const JAVA_META_OUTSIDE: &str = "\\.+*?()|[]{}^$#&-~";
 const MAX_NESTING: usize = 200;
 
 pub(super) fn hex_escape(cp: u32) -> String {
-    let cp = if (0xD800..=0xDFFF).contains(&cp) || cp > 0x10FFFF {
-        0xFFFD
-    } else {
-        cp
-    };
+    let cp = if (0xD800..=0xDFFF).contains(&cp) || cp > 0x10FFFF { 0xFFFD } else { cp };
     format!("\\u{{{cp:X}}}")
 }
 
@@ -277,10 +258,7 @@ impl JavaTranslator {
             groups: 0,
             total_groups,
             names: HashMap::new(),
-            flags: JFlags {
-                comments: false,
-                unicode_class: false,
-            },
+            flags: JFlags { comments: false, unicode_class: false },
             saw_backref: false,
             warning: None,
             depth: 0,
@@ -306,10 +284,7 @@ impl JavaTranslator {
     }
 
     fn prev_end(&self) -> usize {
-        self.pos
-            .checked_sub(1)
-            .and_then(|k| self.toks.get(k))
-            .map_or(0, |t| t.end)
+        self.pos.checked_sub(1).and_then(|k| self.toks.get(k)).map_or(0, |t| t.end)
     }
 
     fn emit(&mut self, s: &str, span: (usize, usize)) {
@@ -351,10 +326,8 @@ impl JavaTranslator {
         let (alts, _) = self.alternation()?;
         if let Some(t) = self.peek() {
             // Only an unmatched ')' stops the top-level alternation.
-            return Err(
-                PatternProblem::error(t.start, t.end, "unmatched closing ')'")
-                    .with_help("remove it, or escape it as \\) to match a literal ')'"),
-            );
+            return Err(PatternProblem::error(t.start, t.end, "unmatched closing ')'")
+                .with_help("remove it, or escape it as \\) to match a literal ')'"));
         }
         Ok(alts)
     }
@@ -481,10 +454,7 @@ impl JavaTranslator {
             }
             _ => {
                 // '{': Java requires a digit right after it.
-                if !self
-                    .peek_at(1)
-                    .is_some_and(|d| !d.quoted && d.c.is_ascii_digit())
-                {
+                if !self.peek_at(1).is_some_and(|d| !d.quoted && d.c.is_ascii_digit()) {
                     return Err(PatternProblem::error(
                         t.start,
                         t.end,
@@ -576,11 +546,7 @@ impl JavaTranslator {
         let open = self.toks[self.pos];
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(PatternProblem::error(
-                open.start,
-                open.end,
-                "groups are nested too deeply",
-            ));
+            return Err(PatternProblem::error(open.start, open.end, "groups are nested too deeply"));
         }
         self.pos += 1;
         let saved = self.flags;
@@ -633,11 +599,7 @@ impl JavaTranslator {
                     }
                 }
                 '$' | '@' => {
-                    return Err(PatternProblem::error(
-                        open.start,
-                        k.end,
-                        format!("unknown group type '(?{kc}'"),
-                    ));
+                    return Err(PatternProblem::error(open.start, k.end, format!("unknown group type '(?{kc}'")));
                 }
                 _ => {
                     // Inline flags: (?idmsuxU-idmsuxU) or (?idmsuxU-idmsuxU:X)
@@ -697,12 +659,8 @@ impl JavaTranslator {
                             let end = other.map_or(self.len, |e| e.end);
                             let text = other.map(|e| e.c).unwrap_or(' ');
                             let help = match text {
-                                'P' => {
-                                    "Java names groups with (?<name>…) and refers to them with \\k<name>"
-                                }
-                                '#' => {
-                                    "Java has no (?#…) comments; use the x flag: (?x) … # comment"
-                                }
+                                'P' => "Java names groups with (?<name>…) and refers to them with \\k<name>",
+                                '#' => "Java has no (?#…) comments; use the x flag: (?x) … # comment",
                                 '\'' => "Java names groups with (?<name>…)",
                                 _ => {
                                     "Java supports (?:…) (?=…) (?!…) (?<=…) (?<!…) (?>…) (?<name>…) and flags (?idmsuxU-idmsuxU) / (?flags:…)"
@@ -741,11 +699,7 @@ impl JavaTranslator {
             .with_help("in (?<=…) and (?<!…) Java repeats only single characters or classes without limit (\\w+, [ab]*); a repeated group, \\R or a backreference needs a bounded repetition such as {0,10}"));
         }
         self.depth -= 1;
-        let last = if lookaround || zero_width {
-            Last::ZeroWidth(out_start)
-        } else {
-            Last::Atom
-        };
+        let last = if lookaround || zero_width { Last::ZeroWidth(out_start) } else { Last::Atom };
         let node = if lookaround {
             Node::Empty
         } else if independent {
@@ -757,12 +711,8 @@ impl JavaTranslator {
     }
 
     fn unclosed_group(&self, open: Tok) -> PatternProblem {
-        PatternProblem::error(
-            open.start,
-            open.end,
-            "unclosed group: this '(' has no matching ')'",
-        )
-        .with_help("add the missing ')', or escape the '(' as \\( to match it literally")
+        PatternProblem::error(open.start, open.end, "unclosed group: this '(' has no matching ')'")
+            .with_help("add the missing ')', or escape the '(' as \\( to match it literally")
     }
 
     /// Java group names: an ASCII letter, then ASCII letters and digits, then '>'.
@@ -772,8 +722,12 @@ impl JavaTranslator {
             Some(t) if !t.quoted && t.c.is_ascii_alphabetic() => {}
             other => {
                 let end = other.map_or(self.len, |t| t.end);
-                return Err(PatternProblem::error(open.start, end, "capturing group name does not start with a Latin letter")
-                    .with_help("Java group names are ASCII letters and digits, starting with a letter: (?<name>…)"));
+                return Err(PatternProblem::error(
+                    open.start,
+                    end,
+                    "capturing group name does not start with a Latin letter",
+                )
+                .with_help("Java group names are ASCII letters and digits, starting with a letter: (?<name>…)"));
             }
         }
         while let Some(t) = self.peek() {
@@ -786,12 +740,8 @@ impl JavaTranslator {
         }
         if !self.raw_is(0, '>') {
             let end = self.peek().map_or(self.len, |t| t.end);
-            return Err(PatternProblem::error(
-                open.start,
-                end,
-                "named capturing group is missing trailing '>'",
-            )
-            .with_help("Java group names are ASCII letters and digits only (no '_')"));
+            return Err(PatternProblem::error(open.start, end, "named capturing group is missing trailing '>'")
+                .with_help("Java group names are ASCII letters and digits only (no '_')"));
         }
         self.pos += 1;
         Ok(name)
@@ -801,11 +751,7 @@ impl JavaTranslator {
         let open = self.toks[self.pos];
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(PatternProblem::error(
-                open.start,
-                open.end,
-                "character classes are nested too deeply",
-            ));
+            return Err(PatternProblem::error(open.start, open.end, "character classes are nested too deeply"));
         }
         self.pos += 1;
         let span = (open.start, open.end);
@@ -839,8 +785,7 @@ impl JavaTranslator {
                 '&' if self.raw_is(1, '&') => {
                     self.pos += 2;
                     self.skip_ws();
-                    let next_closes =
-                        self.raw_is(0, ']') || (self.raw_is(0, '&') && self.raw_is(1, '&'));
+                    let next_closes = self.raw_is(0, ']') || (self.raw_is(0, '&') && self.raw_is(1, '&'));
                     if has_item && !next_closes && self.peek().is_some() {
                         self.emit("&&", (t.start, t.end + 1));
                     }
@@ -856,11 +801,7 @@ impl JavaTranslator {
                     match self.escape(true)? {
                         Esc::Char(cp) => self.class_single(cp, start)?,
                         Esc::Set { body, negated } => {
-                            let s = if negated {
-                                format!("[^{body}]")
-                            } else {
-                                format!("[{body}]")
-                            };
+                            let s = if negated { format!("[^{body}]") } else { format!("[{body}]") };
                             self.emit(&s, (start, self.prev_end()));
                         }
                         Esc::Nothing => {}
@@ -923,9 +864,14 @@ impl JavaTranslator {
                     return Err(PatternProblem::error(
                         start,
                         end,
-                        format!("illegal character range '{}': the end is before the start", slice_or(&self.toks, start, end)),
+                        format!(
+                            "illegal character range '{}': the end is before the start",
+                            slice_or(&self.toks, start, end)
+                        ),
                     )
-                    .with_help("write ranges low-high (a-z, 0-9); put '-' first or last in the class to match a literal '-'"));
+                    .with_help(
+                        "write ranges low-high (a-z, 0-9); put '-' first or last in the class to match a literal '-'",
+                    ));
                 }
                 let s = format!("{}-{}", lit_in_class(first), lit_in_class(last));
                 self.emit(&s, (start, end));
@@ -946,11 +892,7 @@ impl JavaTranslator {
                 (Last::Atom, Node::Char)
             }
             Esc::Set { body, negated } => {
-                let s = if negated {
-                    format!("[^{body}]")
-                } else {
-                    format!("[{body}]")
-                };
+                let s = if negated { format!("[^{body}]") } else { format!("[{body}]") };
                 self.emit(&s, span);
                 (Last::Atom, Node::Char)
             }
@@ -959,11 +901,7 @@ impl JavaTranslator {
                 self.emit(&s, span);
                 // fancy-regex refuses to repeat an assertion; repeating one means what
                 // `Last::ZeroWidth` does with it.
-                if matches!(node, Node::Empty) {
-                    (Last::ZeroWidth(at), node)
-                } else {
-                    (Last::Atom, node)
-                }
+                if matches!(node, Node::Empty) { (Last::ZeroWidth(at), node) } else { (Last::Atom, node) }
             }
             Esc::Backref(n) => {
                 self.saw_backref = true;
@@ -997,9 +935,7 @@ impl JavaTranslator {
     }
 
     fn hex_digit_at(&self, k: usize) -> Option<u32> {
-        self.peek_at(k)
-            .filter(|t| !t.quoted)
-            .and_then(|t| t.c.to_digit(16))
+        self.peek_at(k).filter(|t| !t.quoted).and_then(|t| t.c.to_digit(16))
     }
 
     fn read_u4(&mut self) -> Option<u32> {
@@ -1016,25 +952,17 @@ impl JavaTranslator {
         let bs = self.toks[self.pos];
         self.pos += 1;
         let Some(t) = self.peek() else {
-            return Err(PatternProblem::error(
-                bs.start,
-                bs.end,
-                "unexpected end of pattern after '\\'",
-            )
-            .with_help("write \\\\ to match a literal backslash"));
+            return Err(PatternProblem::error(bs.start, bs.end, "unexpected end of pattern after '\\'")
+                .with_help("write \\\\ to match a literal backslash"));
         };
         self.pos += 1;
-        let here_err =
-            |this: &Self, msg: String| PatternProblem::error(bs.start, this.prev_end(), msg);
+        let here_err = |this: &Self, msg: String| PatternProblem::error(bs.start, this.prev_end(), msg);
         let not_in_class = |this: &Self| -> JResult<()> {
             if in_class {
                 Err(PatternProblem::error(
                     bs.start,
                     this.prev_end(),
-                    format!(
-                        "illegal/unsupported escape sequence '\\{}' in a character class",
-                        t.c
-                    ),
+                    format!("illegal/unsupported escape sequence '\\{}' in a character class", t.c),
                 ))
             } else {
                 Ok(())
@@ -1043,14 +971,13 @@ impl JavaTranslator {
         let c = t.c;
         Ok(match c {
             '0' => {
-                let oct = |this: &Self, k: usize| {
-                    this.peek_at(k)
-                        .filter(|t| !t.quoted)
-                        .and_then(|t| t.c.to_digit(8))
-                };
+                let oct = |this: &Self, k: usize| this.peek_at(k).filter(|t| !t.quoted).and_then(|t| t.c.to_digit(8));
                 let Some(n) = oct(self, 0) else {
-                    return Err(here_err(self, "illegal octal escape sequence: \\0 must be followed by 1 to 3 octal digits".into())
-                        .with_help("write \\x00 or \\u0000 for the NUL character"));
+                    return Err(here_err(
+                        self,
+                        "illegal octal escape sequence: \\0 must be followed by 1 to 3 octal digits".into(),
+                    )
+                    .with_help("write \\x00 or \\u0000 for the NUL character"));
                 };
                 self.pos += 1;
                 let mut v = n;
@@ -1074,11 +1001,7 @@ impl JavaTranslator {
                     ));
                 }
                 let mut n = c as usize - '0' as usize;
-                while let Some(d) = self
-                    .peek()
-                    .filter(|t| !t.quoted)
-                    .and_then(|t| t.c.to_digit(10))
-                {
+                while let Some(d) = self.peek().filter(|t| !t.quoted).and_then(|t| t.c.to_digit(10)) {
                     let more = n * 10 + d as usize;
                     if more > self.groups {
                         break;
@@ -1102,8 +1025,7 @@ impl JavaTranslator {
                 None => {
                     return Err(here_err(
                         self,
-                        "illegal control escape sequence: \\c must be followed by a character"
-                            .into(),
+                        "illegal control escape sequence: \\c must be followed by a character".into(),
                     ));
                 }
             },
@@ -1118,17 +1040,11 @@ impl JavaTranslator {
                         v = v * 16 + d;
                         self.pos += 1;
                         if v > 0x10FFFF {
-                            return Err(here_err(
-                                self,
-                                "hexadecimal codepoint is too big (above \\x{10FFFF})".into(),
-                            ));
+                            return Err(here_err(self, "hexadecimal codepoint is too big (above \\x{10FFFF})".into()));
                         }
                     }
                     if !self.raw_is(0, '}') {
-                        return Err(here_err(
-                            self,
-                            "unclosed hexadecimal escape sequence: expected '}'".into(),
-                        ));
+                        return Err(here_err(self, "unclosed hexadecimal escape sequence: expected '}'".into()));
                     }
                     self.pos += 1;
                     Esc::Char(v)
@@ -1143,8 +1059,7 @@ impl JavaTranslator {
                 let Some(hi) = self.read_u4() else {
                     return Err(here_err(
                         self,
-                        "illegal Unicode escape sequence: expected \\u followed by 4 hex digits"
-                            .into(),
+                        "illegal Unicode escape sequence: expected \\u followed by 4 hex digits".into(),
                     ));
                 };
                 if (0xD800..0xDC00).contains(&hi) && self.raw_is(0, '\\') && self.raw_is(1, 'u') {
@@ -1170,57 +1085,49 @@ impl JavaTranslator {
                     's' => r"\u{20}\t\n\u{B}\f\r",
                     'w' if unicode => r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u{200C}\u{200D}",
                     'w' => "a-zA-Z_0-9",
-                    'h' => {
-                        r"\u{20}\t\u{A0}\u{1680}\u{180E}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}"
-                    }
+                    'h' => r"\u{20}\t\u{A0}\u{1680}\u{180E}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}",
                     _ => r"\n\u{B}\f\r\u{85}\u{2028}\u{2029}",
                 };
-                Esc::Set {
-                    body: body.to_string(),
-                    negated: c.is_ascii_uppercase(),
-                }
+                Esc::Set { body: body.to_string(), negated: c.is_ascii_uppercase() }
             }
             'p' | 'P' => {
                 let negated = c == 'P';
-                let name =
-                    if self.raw_is(0, '{') {
-                        self.pos += 1;
-                        let mut name = String::new();
-                        loop {
-                            match self.peek() {
-                                None => {
-                                    return Err(here_err(
-                                        self,
-                                        "unclosed character family: expected '}'".into(),
-                                    ));
-                                }
-                                Some(x) if !x.quoted && x.c == '}' => {
-                                    self.pos += 1;
-                                    break;
-                                }
-                                Some(x) => {
-                                    name.push(x.c);
-                                    self.pos += 1;
-                                }
-                            }
-                        }
-                        if name.is_empty() {
-                            return Err(here_err(self, "empty character family \\p{}".into()));
-                        }
-                        name
-                    } else {
+                let name = if self.raw_is(0, '{') {
+                    self.pos += 1;
+                    let mut name = String::new();
+                    loop {
                         match self.peek() {
-                            Some(x) => {
-                                self.pos += 1;
-                                x.c.to_string()
+                            None => {
+                                return Err(here_err(self, "unclosed character family: expected '}'".into()));
                             }
-                            None => return Err(here_err(
-                                self,
-                                "\\p must be followed by a property name, e.g. \\p{Alpha} or \\pL"
-                                    .into(),
-                            )),
+                            Some(x) if !x.quoted && x.c == '}' => {
+                                self.pos += 1;
+                                break;
+                            }
+                            Some(x) => {
+                                name.push(x.c);
+                                self.pos += 1;
+                            }
                         }
-                    };
+                    }
+                    if name.is_empty() {
+                        return Err(here_err(self, "empty character family \\p{}".into()));
+                    }
+                    name
+                } else {
+                    match self.peek() {
+                        Some(x) => {
+                            self.pos += 1;
+                            x.c.to_string()
+                        }
+                        None => {
+                            return Err(here_err(
+                                self,
+                                "\\p must be followed by a property name, e.g. \\p{Alpha} or \\pL".into(),
+                            ));
+                        }
+                    }
+                };
                 match java_property(&name, self.flags.unicode_class) {
                     Ok(body) => Esc::Set { body, negated },
                     Err((message, help)) => {
@@ -1256,17 +1163,11 @@ impl JavaTranslator {
             }
             'Z' => {
                 not_in_class(self)?;
-                Esc::Raw(
-                    r"(?=(?:\r\n|[\n\r\u{85}\u{2028}\u{2029}])?\z)".into(),
-                    Node::Empty,
-                )
+                Esc::Raw(r"(?=(?:\r\n|[\n\r\u{85}\u{2028}\u{2029}])?\z)".into(), Node::Empty)
             }
             'R' => {
                 not_in_class(self)?;
-                Esc::Raw(
-                    r"(?:\r\n|[\n\u{B}\f\r\u{85}\u{2028}\u{2029}])".into(),
-                    Node::LineEnding,
-                )
+                Esc::Raw(r"(?:\r\n|[\n\u{B}\f\r\u{85}\u{2028}\u{2029}])".into(), Node::LineEnding)
             }
             'X' => {
                 not_in_class(self)?;
@@ -1275,7 +1176,10 @@ impl JavaTranslator {
             'N' => {
                 // \N{NAME}: a character by its name (Java 9+), as `Character.codePointOf` knows it.
                 if !self.raw_is(0, '{') {
-                    return Err(here_err(self, "\\N must be followed by a character name in braces: \\N{LATIN SMALL LETTER A}".into()));
+                    return Err(here_err(
+                        self,
+                        "\\N must be followed by a character name in braces: \\N{LATIN SMALL LETTER A}".into(),
+                    ));
                 }
                 self.pos += 1;
                 let mut name = String::new();
@@ -1289,10 +1193,7 @@ impl JavaTranslator {
                     name.push(x.c);
                 }
                 if !closed {
-                    return Err(here_err(
-                        self,
-                        "unclosed character name: expected '}'".into(),
-                    ));
+                    return Err(here_err(self, "unclosed character name: expected '}'".into()));
                 }
                 match character_named(&name) {
                     Some(cp) => Esc::Char(cp),
@@ -1305,24 +1206,16 @@ impl JavaTranslator {
             'k' => {
                 not_in_class(self)?;
                 if !self.raw_is(0, '<') {
-                    return Err(here_err(
-                        self,
-                        "\\k is not followed by '<' for a named capturing group".into(),
-                    )
-                    .with_help("refer to a named group as \\k<name>"));
+                    return Err(here_err(self, "\\k is not followed by '<' for a named capturing group".into())
+                        .with_help("refer to a named group as \\k<name>"));
                 }
                 self.pos += 1;
                 let name = self.group_name(bs)?;
                 match self.names.get(&name) {
                     Some(&n) => Esc::Backref(n),
                     None => {
-                        return Err(here_err(
-                            self,
-                            format!("named capturing group <{name}> does not exist"),
-                        )
-                        .with_help(
-                            "a group must be defined with (?<name>…) before \\k<name> refers to it",
-                        ));
+                        return Err(here_err(self, format!("named capturing group <{name}> does not exist"))
+                            .with_help("a group must be defined with (?<name>…) before \\k<name> refers to it"));
                     }
                 }
             }
@@ -1335,15 +1228,13 @@ impl JavaTranslator {
                     'l' | 'L' | 'U' => Some("Java regexes have no case-conversion escapes"),
                     'K' => Some("Java has no \\K; use a look-behind (?<=…) instead"),
                     'g' => Some("Java refers to groups as \\1 or \\k<name>"),
-                    'i' | 'I' | 'j' | 'm' | 'M' | 'o' | 'O' | 'q' | 'y' | 'Y' | 'C' | 'F' | 'J'
-                    | 'T' => None,
+                    'i' | 'I' | 'j' | 'm' | 'M' | 'o' | 'O' | 'q' | 'y' | 'Y' | 'C' | 'F' | 'J' | 'T' => None,
                     _ => None,
                 };
                 let mut p = here_err(self, format!("illegal/unsupported escape sequence '\\{c}'"));
-                p.help = Some(
-                    help.map(str::to_string)
-                        .unwrap_or_else(|| format!("write '{c}' without the backslash, or \\\\{c} for a backslash followed by '{c}'")),
-                );
+                p.help = Some(help.map(str::to_string).unwrap_or_else(|| {
+                    format!("write '{c}' without the backslash, or \\\\{c} for a backslash followed by '{c}'")
+                }));
                 return Err(p);
             }
             // Any other escaped character stands for itself.
@@ -1353,8 +1244,5 @@ impl JavaTranslator {
 }
 
 fn slice_or(toks: &[Tok], start: usize, end: usize) -> String {
-    toks.iter()
-        .filter(|t| t.start >= start && t.end <= end)
-        .map(|t| t.c)
-        .collect()
+    toks.iter().filter(|t| t.start >= start && t.end <= end).map(|t| t.c).collect()
 }

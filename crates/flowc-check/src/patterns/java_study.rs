@@ -59,12 +59,7 @@ struct Info {
 }
 
 impl Info {
-    const RESET: Info = Info {
-        min: 0,
-        max: 0,
-        max_valid: true,
-        deterministic: true,
-    };
+    const RESET: Info = Info { min: 0, max: 0, max_valid: true, deterministic: true };
 }
 
 /// The rest of a chain of nodes: Java's `next` pointers.
@@ -104,10 +99,7 @@ impl Study {
                 }
             };
             k += 1;
-            let rest = Chain {
-                nodes: &chain.nodes[k..],
-                rest: chain.rest,
-            };
+            let rest = Chain { nodes: &chain.nodes[k..], rest: chain.rest };
             match node {
                 Node::Char => {
                     info.min = info.min.wrapping_add(1);
@@ -124,10 +116,7 @@ impl Study {
                 Node::Empty => {}
                 Node::BackRef(span) => self.invalidate(info, *span),
                 Node::Group(alts) if alts.len() == 1 => {
-                    let inner = Chain {
-                        nodes: &alts[0],
-                        rest: Some(&rest),
-                    };
+                    let inner = Chain { nodes: &alts[0], rest: Some(&rest) };
                     return self.chain(Some(&inner), info);
                 }
                 Node::Group(alts) => return self.branch(alts, &rest, info),
@@ -147,28 +136,13 @@ impl Study {
     fn atom(&mut self, atom: &Node, info: &mut Info) -> bool {
         let alone = std::slice::from_ref(atom);
         match atom {
-            Node::Group(alts) | Node::Independent(alts) if alts.len() > 1 => self.branch(
-                alts,
-                &Chain {
-                    nodes: &[],
-                    rest: None,
-                },
-                info,
-            ),
-            Node::Group(alts) | Node::Independent(alts) => self.chain(
-                Some(&Chain {
-                    nodes: &alts[0],
-                    rest: None,
-                }),
-                info,
-            ),
-            _ => self.chain(
-                Some(&Chain {
-                    nodes: alone,
-                    rest: None,
-                }),
-                info,
-            ),
+            Node::Group(alts) | Node::Independent(alts) if alts.len() > 1 => {
+                self.branch(alts, &Chain { nodes: &[], rest: None }, info)
+            }
+            Node::Group(alts) | Node::Independent(alts) => {
+                self.chain(Some(&Chain { nodes: &alts[0], rest: None }), info)
+            }
+            _ => self.chain(Some(&Chain { nodes: alone, rest: None }), info),
         }
     }
 
@@ -178,13 +152,7 @@ impl Study {
         let (mut min2, mut max2) = (i32::MAX, -1);
         for alt in alts {
             *info = Info::RESET;
-            self.chain(
-                Some(&Chain {
-                    nodes: alt,
-                    rest: None,
-                }),
-                info,
-            );
+            self.chain(Some(&Chain { nodes: alt, rest: None }), info);
             min2 = min2.min(info.min);
             max2 = max2.max(info.max);
             max_valid &= info.max_valid;
@@ -279,11 +247,7 @@ pub(super) fn expanded_size(alts: &[Vec<Node>]) -> u64 {
             Node::Group(alts) | Node::Independent(alts) => expanded_size(alts).saturating_add(1),
             Node::Repeat(r) => {
                 let atom = expanded_size(&[vec![r.atom.clone()]]);
-                let copies = if r.open_ended {
-                    r.min.saturating_add(1)
-                } else {
-                    r.max
-                };
+                let copies = if r.open_ended { r.min.saturating_add(1) } else { r.max };
                 atom.saturating_mul(u64::try_from(copies.max(1)).unwrap_or(1))
             }
             _ => 1,

@@ -30,10 +30,7 @@ fn parse_ranges(text: &str) -> Ranges {
     text.split(' ')
         .filter_map(|r| {
             let (a, b) = r.split_once('-')?;
-            Some((
-                u32::from_str_radix(a, 16).ok()?,
-                u32::from_str_radix(b, 16).ok()?,
-            ))
+            Some((u32::from_str_radix(a, 16).ok()?, u32::from_str_radix(b, 16).ok()?))
         })
         .collect()
 }
@@ -52,15 +49,13 @@ fn tables() -> &'static Tables {
             let mut fields = line.split('\t');
             match (fields.next(), fields.next(), fields.next()) {
                 (Some("script"), Some(name), ranges) => {
-                    t.scripts
-                        .insert(name.into(), parse_ranges(ranges.unwrap_or("")));
+                    t.scripts.insert(name.into(), parse_ranges(ranges.unwrap_or("")));
                 }
                 (Some("script-alias"), Some(alias), Some(name)) => {
                     t.script_aliases.insert(alias.into(), name.into());
                 }
                 (Some("block"), Some(name), ranges) => {
-                    t.blocks
-                        .insert(name.into(), parse_ranges(ranges.unwrap_or("")));
+                    t.blocks.insert(name.into(), parse_ranges(ranges.unwrap_or("")));
                 }
                 (Some("block-name"), Some(key), Some(name)) => {
                     t.block_names.insert(key.into(), name.into());
@@ -76,10 +71,7 @@ fn tables() -> &'static Tables {
 }
 
 fn class_body(ranges: &Ranges) -> String {
-    ranges
-        .iter()
-        .map(|&(a, b)| format!("{}-{}", hex_escape(a), hex_escape(b)))
-        .collect()
+    ranges.iter().map(|&(a, b)| format!("{}-{}", hex_escape(a), hex_escape(b))).collect()
 }
 
 /// A Unicode script, as `\p{IsLatin}` / `\p{sc=Latin}` name it (`UnicodeScript.forName`: an
@@ -139,11 +131,7 @@ pub(super) fn character_named(name: &str) -> Option<u32> {
         return None;
     }
     let t = tables();
-    let constant = t
-        .blocks
-        .iter()
-        .find(|(_, ranges)| ranges.iter().any(|&(a, b)| (a..=b).contains(&cp)))?
-        .0;
+    let constant = t.blocks.iter().find(|(_, ranges)| ranges.iter().any(|&(a, b)| (a..=b).contains(&cp)))?.0;
     (constant.replace('_', " ") == block).then_some(cp)
 }
 
@@ -151,9 +139,9 @@ pub(super) fn character_named(name: &str) -> Option<u32> {
 /// as the body of a bracket class (ASCII meanings, as without `UNICODE_CHARACTER_CLASS`).
 fn java_for_property(name: &str) -> Option<String> {
     const CATEGORIES: &[&str] = &[
-        "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Me", "Mc", "Nd", "Nl", "No", "Zs", "Zl", "Zp",
-        "Cc", "Cf", "Co", "Cs", "Pd", "Ps", "Pe", "Pc", "Po", "Sm", "Sc", "Sk", "So", "Pi", "Pf",
-        "L", "M", "N", "Z", "C", "P", "S", "LC",
+        "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Me", "Mc", "Nd", "Nl", "No", "Zs", "Zl", "Zp", "Cc", "Cf", "Co",
+        "Cs", "Pd", "Ps", "Pe", "Pc", "Po", "Sm", "Sc", "Sk", "So", "Pi", "Pf", "L", "M", "N", "Z", "C", "P", "S",
+        "LC",
     ];
     if CATEGORIES.contains(&name) {
         return Some(format!(r"\p{{{name}}}"));
@@ -256,10 +244,7 @@ fn posix_unicode(upper: &str) -> Option<&'static str> {
 
 /// A `\p{…}` name as Java 17's `Pattern.family` resolves it, as the body of a bracket class;
 /// `unicode_class` is the `(?U)` flag. `Err` has the message and a help.
-pub(super) fn java_property(
-    name: &str,
-    unicode_class: bool,
-) -> Result<String, (String, Option<String>)> {
+pub(super) fn java_property(name: &str, unicode_class: bool) -> Result<String, (String, Option<String>)> {
     if let Some(eq) = name.find('=') {
         let key = name[..eq].to_ascii_lowercase();
         let value = &name[eq + 1..];
@@ -303,6 +288,6 @@ pub(super) fn java_property(
 }
 
 const POSIX_NAMES: &[&str] = &[
-    "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank",
-    "Cntrl", "XDigit", "Space",
+    "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank", "Cntrl", "XDigit",
+    "Space",
 ];

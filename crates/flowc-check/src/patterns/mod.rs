@@ -53,19 +53,8 @@ pub struct PatternProblem {
 }
 
 impl PatternProblem {
-    pub(super) fn new(
-        severity: Severity,
-        start: usize,
-        end: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        PatternProblem {
-            start,
-            end: end.max(start),
-            severity,
-            message: message.into(),
-            help: None,
-        }
+    pub(super) fn new(severity: Severity, start: usize, end: usize, message: impl Into<String>) -> Self {
+        PatternProblem { start, end: end.max(start), severity, message: message.into(), help: None }
     }
 
     pub(super) fn error(start: usize, end: usize, message: impl Into<String>) -> Self {
