@@ -689,3 +689,56 @@ proptest! {
         let _ = check_format(&value[..10], "date");
     }
 }
+
+#[test]
+fn huge_counted_repeats_are_judged_by_syntax_without_building() {
+    // Java accepts all of these; building them would take gigabytes, so they are judged by
+    // their syntax and cannot be matched (find says "cannot tell").
+    for regex in [
+        r"(?<=a{1,2147483647})b",
+        r"(?<!x{2147483647})y",
+        r"a{2147483647}",
+        r"(?:a{100000}){100000}",
+        r"((a{99999}){99999}){99999}",
+        r"[a-z]{0,2147483647}?",
+    ] {
+        assert_eq!(check_java_regex(regex), None, "{regex}");
+        let compiled = compile_java_regex(regex).expect(regex);
+        assert_eq!(compiled.find("ab"), None, "{regex}");
+        assert_eq!(compiled.matches_fully("ab"), None, "{regex}");
+    }
+    // Ordinary counts are still built and matched.
+    assert_eq!(compile_java_regex(r"^\d{4}-\d{2}$").unwrap().find("2026-11"), Some(true));
+    // Java's own range limit: a count must fit in an int.
+    let p = check_java_regex(r"a{2147483648}").expect("too large");
+    assert!(p.message.contains("illegal repetition range"), "{p:?}");
+}
+
+#[test]
+fn nesting_is_accepted_as_deep_as_java_accepts_it_even_on_a_small_stack() {
+    let nested = |open: &str, close: &str, n: usize| format!("{}a{}", open.repeat(n), close.repeat(n));
+    // A caller with a small stack (a worker thread) still gets an answer, never an overflow.
+    let answers = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let mut answers = Vec::new();
+            for (open, close) in [("(", ")"), ("(?:", ")"), ("[", "]")] {
+                for n in [210, 1000, 1001] {
+                    answers.push((n, check_java_regex(&nested(open, close, n))));
+                }
+            }
+            answers
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    for (n, answer) in answers {
+        if n <= 1000 {
+            assert_eq!(answer, None, "{n} levels");
+        } else {
+            let p = answer.expect("too deep");
+            assert!(p.message.contains("nested more than 1000 levels deep"), "{p:?}");
+            assert_eq!(p.end - p.start, 1, "points at the opening: {p:?}");
+        }
+    }
+}

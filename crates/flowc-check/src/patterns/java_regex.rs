@@ -53,6 +53,10 @@ impl JavaRegex {
 /// `\\d{4}`-style counts are far below it, and the engine's memory stays within a few MB.
 const MAX_EXPANDED_SIZE: u64 = 100_000;
 
+/// The deepest nesting of groups and classes that is built for matching: the engine's parser
+/// refuses deeper ones (and recurses on the stack), while Java accepts them.
+const MAX_BUILT_NESTING: usize = 64;
+
 type JavaCompiled = Result<Arc<JavaRegex>, PatternProblem>;
 static JAVA_CACHE: Cache<JavaCompiled> = OnceLock::new();
 
@@ -73,6 +77,24 @@ pub fn compile_java_regex(regex: &str) -> Result<Arc<JavaRegex>, PatternProblem>
 }
 
 fn compile_java_regex_uncached(regex: &str) -> JavaCompiled {
+    // The translator recurses once per nesting level (several KB in a debug build); a regex
+    // that may nest deeper than the caller's stack surely holds is translated on a thread of
+    // its own, with room for `MAX_NESTING` levels.
+    let openings = regex.bytes().filter(|&b| b == b'(' || b == b'[').count();
+    if openings > SHALLOW_NESTING {
+        let owned = regex.to_string();
+        let deep = std::thread::Builder::new()
+            .stack_size(DEEP_STACK)
+            .spawn(move || translate_and_build(&owned))
+            .map(|thread| thread.join());
+        if let Ok(Ok(result)) = deep {
+            return result;
+        }
+    }
+    translate_and_build(regex)
+}
+
+fn translate_and_build(regex: &str) -> JavaCompiled {
     let toks = java_tokens(regex);
     let mut tr = JavaTranslator::new(toks.clone(), regex.len(), None);
     let mut alts = tr.run()?;
@@ -84,7 +106,7 @@ fn compile_java_regex_uncached(regex: &str) -> JavaCompiled {
     }
     // A regex too big to build (`(?<=a{1,2147483647})`) is judged by its syntax alone, which
     // Java's parser has checked above; it cannot be matched here.
-    let compiled = if expanded_size(&alts) > MAX_EXPANDED_SIZE {
+    let compiled = if expanded_size(&alts) > MAX_EXPANDED_SIZE || tr.max_depth > MAX_BUILT_NESTING {
         None
     } else {
         match build_regex(&tr.out) {
@@ -206,6 +228,7 @@ struct JavaTranslator {
     saw_backref: bool,
     warning: Option<PatternProblem>,
     depth: usize,
+    max_depth: usize,
     /// An escape at the end of a class range is being read.
     range_end: bool,
 }
@@ -213,7 +236,14 @@ struct JavaTranslator {
 type JResult<T> = Result<T, PatternProblem>;
 
 const JAVA_META_OUTSIDE: &str = "\\.+*?()|[]{}^$#&-~";
-const MAX_NESTING: usize = 200;
+/// Java's own limit is its thread's stack: with its default stack Java 17 compiles 1,000
+/// nested capturing groups (not 2,000), 500 non-capturing ones (not 1,000) and 3,000 nested
+/// classes; flowc accepts 1,000 of each and refuses deeper nesting with a clear error.
+const MAX_NESTING: usize = 1000;
+/// Regexes with at most this many `(` and `[` are translated on the caller's stack.
+const SHALLOW_NESTING: usize = 100;
+/// The stack of the thread that translates deeper ones (reserved, touched only as used).
+const DEEP_STACK: usize = 64 << 20;
 
 pub(super) fn hex_escape(cp: u32) -> String {
     let cp = if (0xD800..=0xDFFF).contains(&cp) || cp > 0x10FFFF { 0xFFFD } else { cp };
@@ -262,6 +292,7 @@ impl JavaTranslator {
             saw_backref: false,
             warning: None,
             depth: 0,
+            max_depth: 0,
             range_end: false,
         }
     }
@@ -545,8 +576,9 @@ impl JavaTranslator {
     fn group(&mut self) -> JResult<(Last, Option<Node>)> {
         let open = self.toks[self.pos];
         self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
         if self.depth > MAX_NESTING {
-            return Err(PatternProblem::error(open.start, open.end, "groups are nested too deeply"));
+            return Err(too_deep(open, "groups"));
         }
         self.pos += 1;
         let saved = self.flags;
@@ -750,8 +782,9 @@ impl JavaTranslator {
     fn class(&mut self) -> JResult<()> {
         let open = self.toks[self.pos];
         self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
         if self.depth > MAX_NESTING {
-            return Err(PatternProblem::error(open.start, open.end, "character classes are nested too deeply"));
+            return Err(too_deep(open, "character classes"));
         }
         self.pos += 1;
         let span = (open.start, open.end);
@@ -1241,6 +1274,11 @@ impl JavaTranslator {
             c => Esc::Char(c as u32),
         })
     }
+}
+
+fn too_deep(open: Tok, what: &str) -> PatternProblem {
+    PatternProblem::error(open.start, open.end, format!("{what} are nested more than {MAX_NESTING} levels deep"))
+        .with_help("Java fails with a stack overflow on nesting this deep; flatten the regex")
 }
 
 fn slice_or(toks: &[Tok], start: usize, end: usize) -> String {
