@@ -253,6 +253,29 @@ fn regex_atom(rng: &mut Rng, depth: usize) -> String {
         "\\1",
         "\\2",
         "\\k<name>",
+        "\\k<n2>",
+        " ",
+        "# c\n",
+        "\\x{110000}",
+        "\\u12",
+        "\\c",
+        "\\08",
+        "\\0377",
+        "\\p{ L}",
+        "\\p {L}",
+        "\\p{L }",
+        "\\x{ 41}",
+        "\\x4 1",
+        "\\u 0041",
+        "\\0 1",
+        "\\b {g}",
+        "\\N {SPACE}",
+        "(? :a)",
+        "( ?<n3>a)",
+        "\\pL",
+        "\\PN",
+        "[\\p{IsLatin}&&\\p{Lu}]",
+        "[^\\x{1F600}-\\x{1F64F}]",
         "}",
         "]",
     ];
@@ -265,8 +288,10 @@ fn regex_atom(rng: &mut Rng, depth: usize) -> String {
         13 => format!("\\N{{{}}}", rng.pick(REGEX_NAMES)),
         _ if depth >= 4 => "c".to_string(),
         _ => {
-            const OPEN: &[&str] =
-                &["(", "(", "(?:", "(?<name>", "(?=", "(?!", "(?<=", "(?<=", "(?<!", "(?>", "(?i:", "(?U:", "(?x:"];
+            const OPEN: &[&str] = &[
+                "(", "(", "(?:", "(?<name>", "(?=", "(?!", "(?<=", "(?<=", "(?<!", "(?>", "(?i:", "(?U:", "(?x:",
+                "(?s-m:", "(?<n2>",
+            ];
             let open = rng.pick(OPEN);
             let inner = regex(rng, depth + 1);
             format!("{open}{inner})")
@@ -283,7 +308,17 @@ fn quantifier(rng: &mut Rng) -> String {
         9 => format!("{{{},}}", rng.below(4)),
         10 => format!("{{{},{}}}", rng.below(3), 3 + rng.below(4)),
         11 => rng
-            .pick(&["{1,2147483647}", "{2147483647}", "{0,2147483648}", "{100000}", "{3,1}", "{,3}", "{2"])
+            .pick(&[
+                "{1,2147483647}",
+                "{2147483647}",
+                "{0,2147483648}",
+                "{100000}",
+                "{3,1}",
+                "{,3}",
+                "{2",
+                "{ 2 , 3 }",
+                "{2,3",
+            ])
             .to_string(),
         _ => String::new(),
     };
@@ -298,7 +333,7 @@ fn regex(rng: &mut Rng, depth: usize) -> String {
             s.push('|');
         }
         if rng.chance(5) {
-            s.push_str(rng.pick(&["(?i)", "(?U)", "(?x)", "(?-i)"]));
+            s.push_str(rng.pick(&["(?i)", "(?U)", "(?x)", "(?-i)", "(?s)", "(?m)", "(?d)", "(?u)", "(?iu)", "(?x-i)"]));
         }
         for _ in 0..1 + rng.below(4) {
             s.push_str(&regex_atom(rng, depth));
@@ -358,16 +393,29 @@ fn flowc_accepts_regex(pattern: &str) -> bool {
     check_java_regex(pattern).is_none_or(|p| p.severity != Severity::Error)
 }
 
+/// The Java 17 to ask: `FLOWC_JAVA`, `java` on the PATH, or Debian's JDK 17.
+fn find_java() -> Option<String> {
+    let candidates = std::env::var("FLOWC_JAVA")
+        .ok()
+        .into_iter()
+        .chain(["java".to_string(), "/usr/lib/jvm/java-17-openjdk-amd64/bin/java".to_string()]);
+    for java in candidates {
+        let Ok(version) = Command::new(&java).arg("-version").output() else {
+            continue;
+        };
+        let banner = String::from_utf8_lossy(&version.stderr).to_string();
+        let feature = banner.split('"').nth(1).unwrap_or("").split('.').next().unwrap_or("").to_string();
+        if feature == JAVA_VERSION {
+            return Some(java);
+        }
+        eprintln!("jvm_agreement: {java} is Java {feature:?}, flowc judges by Java {JAVA_VERSION}");
+    }
+    None
+}
+
 /// Java's verdicts (`Ok` or the exception), in order; `None` when no Java 17 can be run.
 fn java_verdicts(requests: &[(char, &str)]) -> Option<Vec<Result<(), String>>> {
-    let java = std::env::var("FLOWC_JAVA").unwrap_or_else(|_| "java".into());
-    let version = Command::new(&java).arg("-version").output().ok()?;
-    let banner = String::from_utf8_lossy(&version.stderr).to_string();
-    let feature = banner.split('"').nth(1).unwrap_or("").split('.').next().unwrap_or("");
-    if feature != JAVA_VERSION {
-        eprintln!("jvm_agreement: skipped: {java} is Java {feature:?}, flowc judges by Java {JAVA_VERSION}");
-        return None;
-    }
+    let java = find_java()?;
     let judge = concat!(env!("CARGO_MANIFEST_DIR"), "/jvm/PatternJudge.java");
     let mut child = Command::new(&java)
         .arg(judge)

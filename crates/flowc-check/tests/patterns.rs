@@ -254,6 +254,9 @@ fn valid_java_regexes() {
         r"(?:\Z)+",
         r"(\b)*",
         r"(?:(?<=a))+",
+        // Comments mode: Java skips whitespace inside escapes and group openings too.
+        r"(?x)\p {L}\p{ Lu}\x {41}\x4 1\u 0041\0 1\b {g}\N {SPACE}",
+        r"(?x)( ?:a)(? :b)(?< n>c)\k< n>(?<= d)(?i )e{2 }",
         // Scripts, blocks and names as Java 17 knows them.
         r"\p{IsUnknown}",
         r"\p{IsZzzz}",
@@ -408,6 +411,8 @@ fn invalid_java_regexes() {
         (r"\p{Latin}", r"\p{Latin}", "unknown character property name"),
         (r"\p{IsNotAScript}", r"\p{IsNotAScript}", "unknown character property name"),
         (r"\p{Alpha", r"\p{Alpha", "unclosed character family"),
+        (r"(?x)\p{L }", r"\p{L }", "unknown character property name {L }"),
+        (r"(?x)a{ 2}", "{", "illegal repetition"),
         (r"\xZZ", r"\x", "illegal hexadecimal escape"),
         (r"\u12", r"\u", "illegal Unicode escape"),
         (r"\09", r"\0", "illegal octal escape"),

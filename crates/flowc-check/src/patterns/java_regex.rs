@@ -587,6 +587,9 @@ impl JavaTranslator {
         let mut lookaround = false;
         let mut lookbehind = false;
         let mut independent = false;
+        // In comments mode Java skips whitespace wherever it reads with `peek`/`read`/`next`
+        // (here, around group openings and inside escapes), but not after a backslash.
+        self.skip_ws();
         if self.raw_is(0, '?') {
             self.pos += 1;
             let Some(k) = self.peek() else {
@@ -610,6 +613,7 @@ impl JavaTranslator {
                 }
                 '<' => {
                     self.pos += 1;
+                    self.skip_ws();
                     if self.raw_is(0, '=') || self.raw_is(0, '!') {
                         let c = self.toks[self.pos].c;
                         self.pos += 1;
@@ -638,7 +642,7 @@ impl JavaTranslator {
                     let mut on = String::new();
                     let mut off = String::new();
                     let mut negate = false;
-                    while let Some(f) = self.peek() {
+                    while let Some(f) = self.skip_ws_peek() {
                         if f.quoted {
                             break;
                         }
@@ -669,7 +673,7 @@ impl JavaTranslator {
                         (false, true) => on,
                         (_, false) => format!("{on}-{off}"),
                     };
-                    match self.peek() {
+                    match self.skip_ws_peek() {
                         Some(e) if !e.quoted && e.c == ')' => {
                             self.pos += 1;
                             if !flags_text.is_empty() {
@@ -750,7 +754,7 @@ impl JavaTranslator {
     /// Java group names: an ASCII letter, then ASCII letters and digits, then '>'.
     fn group_name(&mut self, open: Tok) -> JResult<String> {
         let mut name = String::new();
-        match self.peek() {
+        match self.skip_ws_peek() {
             Some(t) if !t.quoted && t.c.is_ascii_alphabetic() => {}
             other => {
                 let end = other.map_or(self.len, |t| t.end);
@@ -762,7 +766,7 @@ impl JavaTranslator {
                 .with_help("Java group names are ASCII letters and digits, starting with a letter: (?<name>…)"));
             }
         }
-        while let Some(t) = self.peek() {
+        while let Some(t) = self.skip_ws_peek() {
             if !t.quoted && t.c.is_ascii_alphanumeric() {
                 name.push(t.c);
                 self.pos += 1;
@@ -967,16 +971,24 @@ impl JavaTranslator {
         })
     }
 
-    fn hex_digit_at(&self, k: usize) -> Option<u32> {
-        self.peek_at(k).filter(|t| !t.quoted).and_then(|t| t.c.to_digit(16))
+    /// Java's `peek()`: the next token, past whitespace and comments in comments mode.
+    fn skip_ws_peek(&mut self) -> Option<Tok> {
+        self.skip_ws();
+        self.peek()
+    }
+
+    /// The next digit of `radix` (Java's `read()`), consumed.
+    fn read_digit(&mut self, radix: u32) -> Option<u32> {
+        let d = self.skip_ws_peek().filter(|t| !t.quoted).and_then(|t| t.c.to_digit(radix))?;
+        self.pos += 1;
+        Some(d)
     }
 
     fn read_u4(&mut self) -> Option<u32> {
         let mut v = 0;
-        for k in 0..4 {
-            v = v * 16 + self.hex_digit_at(k)?;
+        for _ in 0..4 {
+            v = v * 16 + self.read_digit(16)?;
         }
-        self.pos += 4;
         Some(v)
     }
 
@@ -1004,23 +1016,19 @@ impl JavaTranslator {
         let c = t.c;
         Ok(match c {
             '0' => {
-                let oct = |this: &Self, k: usize| this.peek_at(k).filter(|t| !t.quoted).and_then(|t| t.c.to_digit(8));
-                let Some(n) = oct(self, 0) else {
+                let Some(n) = self.read_digit(8) else {
                     return Err(here_err(
                         self,
                         "illegal octal escape sequence: \\0 must be followed by 1 to 3 octal digits".into(),
                     )
                     .with_help("write \\x00 or \\u0000 for the NUL character"));
                 };
-                self.pos += 1;
                 let mut v = n;
-                if let Some(m) = oct(self, 0) {
-                    self.pos += 1;
+                if let Some(m) = self.read_digit(8) {
                     v = v * 8 + m;
                     if n <= 3
-                        && let Some(o) = oct(self, 0)
+                        && let Some(o) = self.read_digit(8)
                     {
-                        self.pos += 1;
                         v = v * 8 + o;
                     }
                 }
@@ -1034,7 +1042,7 @@ impl JavaTranslator {
                     ));
                 }
                 let mut n = c as usize - '0' as usize;
-                while let Some(d) = self.peek().filter(|t| !t.quoted).and_then(|t| t.c.to_digit(10)) {
+                while let Some(d) = self.skip_ws_peek().filter(|t| !t.quoted).and_then(|t| t.c.to_digit(10)) {
                     let more = n * 10 + d as usize;
                     if more > self.groups {
                         break;
@@ -1050,7 +1058,7 @@ impl JavaTranslator {
             'n' => Esc::Char(0x0A),
             'r' => Esc::Char(0x0D),
             't' => Esc::Char(0x09),
-            'c' => match self.peek() {
+            'c' => match self.skip_ws_peek() {
                 Some(x) => {
                     self.pos += 1;
                     Esc::Char((x.c as u32) ^ 64)
@@ -1063,20 +1071,27 @@ impl JavaTranslator {
                 }
             },
             'x' => {
-                if let (Some(a), Some(b)) = (self.hex_digit_at(0), self.hex_digit_at(1)) {
-                    self.pos += 2;
+                let brace = self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '{');
+                if !brace && let Some(a) = self.read_digit(16) {
+                    let Some(b) = self.read_digit(16) else {
+                        return Err(here_err(
+                            self,
+                            "illegal hexadecimal escape sequence: expected \\xhh or \\x{h…h}".into(),
+                        ));
+                    };
                     Esc::Char(a * 16 + b)
-                } else if self.raw_is(0, '{') && self.hex_digit_at(1).is_some() {
+                } else if brace && {
                     self.pos += 1;
+                    self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c.is_ascii_hexdigit())
+                } {
                     let mut v: u32 = 0;
-                    while let Some(d) = self.hex_digit_at(0) {
+                    while let Some(d) = self.read_digit(16) {
                         v = v * 16 + d;
-                        self.pos += 1;
                         if v > 0x10FFFF {
                             return Err(here_err(self, "hexadecimal codepoint is too big (above \\x{10FFFF})".into()));
                         }
                     }
-                    if !self.raw_is(0, '}') {
+                    if !self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '}') {
                         return Err(here_err(self, "unclosed hexadecimal escape sequence: expected '}'".into()));
                     }
                     self.pos += 1;
@@ -1089,13 +1104,19 @@ impl JavaTranslator {
                 }
             }
             'u' => {
+                let start = self.pos;
                 let Some(hi) = self.read_u4() else {
+                    self.pos = start;
                     return Err(here_err(
                         self,
                         "illegal Unicode escape sequence: expected \\u followed by 4 hex digits".into(),
                     ));
                 };
-                if (0xD800..0xDC00).contains(&hi) && self.raw_is(0, '\\') && self.raw_is(1, 'u') {
+                if (0xD800..0xDC00).contains(&hi)
+                    && self.skip_ws_peek().is_some()
+                    && self.raw_is(0, '\\')
+                    && self.raw_is(1, 'u')
+                {
                     let save = self.pos;
                     self.pos += 2;
                     match self.read_u4() {
@@ -1125,8 +1146,10 @@ impl JavaTranslator {
             }
             'p' | 'P' => {
                 let negated = c == 'P';
-                let name = if self.raw_is(0, '{') {
+                let name = if self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '{') {
                     self.pos += 1;
+                    // Java skips leading whitespace of the name, but keeps the rest as written.
+                    self.skip_ws();
                     let mut name = String::new();
                     loop {
                         match self.peek() {
@@ -1170,11 +1193,20 @@ impl JavaTranslator {
             }
             'b' => {
                 not_in_class(self)?;
-                if self.raw_is(0, '{') && self.raw_is(1, 'g') && self.raw_is(2, '}') {
+                let save = self.pos;
+                if self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '{') && self.raw_is(1, 'g') {
                     // \b{g}: a grapheme-cluster boundary; approximated as "no constraint".
-                    self.pos += 3;
+                    self.pos += 2;
+                    if !self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '}') {
+                        return Err(here_err(
+                            self,
+                            "illegal/unsupported escape sequence: \\b{g} is missing its '}'".into(),
+                        ));
+                    }
+                    self.pos += 1;
                     Esc::Nothing
                 } else {
+                    self.pos = save;
                     Esc::Raw(r"\b".into(), Node::Empty)
                 }
             }
@@ -1208,7 +1240,7 @@ impl JavaTranslator {
             }
             'N' => {
                 // \N{NAME}: a character by its name (Java 9+), as `Character.codePointOf` knows it.
-                if !self.raw_is(0, '{') {
+                if !self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '{') {
                     return Err(here_err(
                         self,
                         "\\N must be followed by a character name in braces: \\N{LATIN SMALL LETTER A}".into(),
@@ -1238,7 +1270,7 @@ impl JavaTranslator {
             }
             'k' => {
                 not_in_class(self)?;
-                if !self.raw_is(0, '<') {
+                if !self.skip_ws_peek().is_some_and(|t| !t.quoted && t.c == '<') {
                     return Err(here_err(self, "\\k is not followed by '<' for a named capturing group".into())
                         .with_help("refer to a named group as \\k<name>"));
                 }

@@ -10,20 +10,20 @@
 //! Every function here is total: it never panics, whatever the input. Compiled regexes are
 //! cached (bounded) so that a checker can call these functions many times with one pattern.
 //!
-//! Java regexes are checked by a small parser that follows `java.util.regex.Pattern`'s own
-//! rules (so Java-only errors such as a stray `{` are reported with their position) and
-//! translates the pattern into `fancy-regex` syntax with Java's meaning (`\d` is ASCII,
-//! `\p{Alpha}` is POSIX, `\Q…\E` quotes, named groups become numbered ones, …); the translation
-//! is then compiled by `fancy-regex` as a last check.
+//! Both Java checks judge as Java 17 does (`DateTimeFormatter.ofPattern`,
+//! `Pattern.compile`): Java regexes by a parser that follows `java.util.regex.Pattern`'s own
+//! rules (so Java-only errors such as a stray `{` are reported with their position), including
+//! its look-behind length study (`java_study`) and its Unicode names (`java_unicode`, data
+//! generated from the JVM), and translates the pattern into `fancy-regex` syntax with Java's
+//! meaning (`\d` is ASCII, `\p{Alpha}` is POSIX, `\Q…\E` quotes, named groups become numbered
+//! ones, …) for matching constants. A differential test against a real JVM keeps the two in
+//! agreement; see `docs/java-patterns.md`.
 //!
-//! Known differences from Java, all about matching (`find`/`matches_fully`) unless said:
-//! `$` is the end of the text (Java also matches before a final line break) and `.` excludes
-//! only `\n`; `(?i)` folds Unicode case (Java folds ASCII unless `u` is set); `\X`, `\b{g}` and
-//! `\N{name}` are approximated and Unicode blocks (`\p{InGreek}`) are not checked; `(?U)`
-//! leaves the POSIX classes ASCII; a pattern too big for the engine (`a{100000}`) is reported
-//! valid and cannot be matched. In checking: a few script-name spellings Java rejects pass,
-//! and a quantified zero-width group nested in a non-capturing group (`(?:(?=a))*`) is
-//! reported although Java accepts it.
+//! Known differences from Java, all about matching (`find`/`matches_fully`): `$` is the end of
+//! the text (Java also matches before a final line break) and `.` excludes only `\n`; `(?i)`
+//! folds Unicode case (Java folds ASCII unless `u` is set); `\X` and `\b{g}` are approximated;
+//! a regex too big to build (more than 100,000 nodes with its counted repetitions written out,
+//! or nested more than 64 levels) is judged by its syntax alone and cannot be matched.
 
 mod date;
 mod ecma;
