@@ -12,7 +12,7 @@
 pub(super) const MAX_REPS: i32 = i32::MAX;
 
 /// A regex node, reduced to what the study looks at.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(super) enum Node {
     /// One character: a literal, a class, `.`, `\d`, `\p{…}` (Java's `CharProperty`).
     Char,
@@ -33,7 +33,7 @@ pub(super) enum Node {
 
 pub(super) type Span = (usize, usize);
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(super) struct Repeat {
     pub atom: Node,
     pub min: i32,
@@ -119,7 +119,7 @@ impl Study {
                     let inner = Chain { nodes: &alts[0], rest: Some(&rest) };
                     return self.chain(Some(&inner), info);
                 }
-                Node::Group(alts) => return self.branch(alts, &rest, info),
+                Node::Group(alts) => return self.branch(alts.iter().map(Vec::as_slice), &rest, info),
                 Node::Independent(_) => {
                     self.atom(node, info);
                 }
@@ -134,20 +134,22 @@ impl Study {
 
     /// An atom studied on its own (its `next` is Java's `accept` node), continuing `info`.
     fn atom(&mut self, atom: &Node, info: &mut Info) -> bool {
-        let alone = std::slice::from_ref(atom);
         match atom {
-            Node::Group(alts) | Node::Independent(alts) if alts.len() > 1 => {
-                self.branch(alts, &Chain { nodes: &[], rest: None }, info)
-            }
-            Node::Group(alts) | Node::Independent(alts) => {
-                self.chain(Some(&Chain { nodes: &alts[0], rest: None }), info)
-            }
-            _ => self.chain(Some(&Chain { nodes: alone, rest: None }), info),
+            Node::Group(alts) | Node::Independent(alts) => self.group(alts, info),
+            _ => self.chain(Some(&Chain { nodes: std::slice::from_ref(atom), rest: None }), info),
+        }
+    }
+
+    /// A group's alternatives studied on their own, continuing `info`.
+    fn group(&mut self, alts: &[Vec<Node>], info: &mut Info) -> bool {
+        match alts {
+            [alone] => self.chain(Some(&Chain { nodes: alone, rest: None }), info),
+            _ => self.branch(alts.iter().map(Vec::as_slice), &Chain { nodes: &[], rest: None }, info),
         }
     }
 
     /// Java's `Branch.study`: each alternative alone, then the rest of the chain alone.
-    fn branch(&mut self, alts: &[Vec<Node>], rest: &Chain, info: &mut Info) -> bool {
+    fn branch<'a>(&mut self, alts: impl Iterator<Item = &'a [Node]>, rest: &Chain, info: &mut Info) -> bool {
         let (mut min, mut max, mut max_valid) = (info.min, info.max, info.max_valid);
         let (mut min2, mut max2) = (i32::MAX, -1);
         for alt in alts {
@@ -175,8 +177,8 @@ impl Study {
         if r.optional {
             if is_group && !r.possessive {
                 // `(X)?` becomes a Branch of X and nothing.
-                let content = std::slice::from_ref(&r.atom);
-                return Some(self.branch(&[content.to_vec(), Vec::new()], rest, info));
+                let alts = [std::slice::from_ref(&r.atom), &[]];
+                return Some(self.branch(alts.into_iter(), rest, info));
             }
             // Ques.study: the maximum grows, the minimum does not.
             let min = info.min;
@@ -234,23 +236,23 @@ impl Study {
 pub(super) fn lookbehind_culprit(alts: &[Vec<Node>]) -> Option<Option<Span>> {
     let mut study = Study { culprit: None };
     let mut info = Info::RESET;
-    study.atom(&Node::Group(alts.to_vec()), &mut info);
+    study.group(alts, &mut info);
     (!info.max_valid).then_some(study.culprit)
 }
 
 /// How many nodes the regex would have with every counted repetition written out (saturating):
 /// what building it costs the engine, known before building it.
 pub(super) fn expanded_size(alts: &[Vec<Node>]) -> u64 {
-    alts.iter()
-        .flatten()
-        .map(|node| match node {
-            Node::Group(alts) | Node::Independent(alts) => expanded_size(alts).saturating_add(1),
-            Node::Repeat(r) => {
-                let atom = expanded_size(&[vec![r.atom.clone()]]);
-                let copies = if r.open_ended { r.min.saturating_add(1) } else { r.max };
-                atom.saturating_mul(u64::try_from(copies.max(1)).unwrap_or(1))
-            }
-            _ => 1,
-        })
-        .fold(0, u64::saturating_add)
+    alts.iter().flatten().map(node_size).fold(0, u64::saturating_add)
+}
+
+fn node_size(node: &Node) -> u64 {
+    match node {
+        Node::Group(alts) | Node::Independent(alts) => expanded_size(alts).saturating_add(1),
+        Node::Repeat(r) => {
+            let copies = if r.open_ended { r.min.saturating_add(1) } else { r.max };
+            node_size(&r.atom).saturating_mul(u64::try_from(copies.max(1)).unwrap_or(1))
+        }
+        _ => 1,
+    }
 }
