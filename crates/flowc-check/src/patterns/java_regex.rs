@@ -737,7 +737,7 @@ impl JavaTranslator {
         self.depth -= 1;
         let last = if lookaround || zero_width { Last::ZeroWidth(out_start) } else { Last::Atom };
         let node = if lookaround {
-            Node::Empty
+            Node::Look(alts)
         } else if independent {
             Node::Independent(alts)
         } else {

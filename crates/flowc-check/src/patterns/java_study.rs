@@ -20,8 +20,11 @@ pub(super) enum Node {
     Grapheme,
     /// `\R` (`LineEnding`): one or two characters.
     LineEnding,
-    /// Zero-width: anchors, boundaries, look-arounds, an empty quantified slice.
+    /// Zero-width: anchors, boundaries, an empty quantified slice.
     Empty,
+    /// A look-around and its alternatives: zero-width for the study (Java studies its content
+    /// only when it is a look-behind, on its own), but built with the rest.
+    Look(Vec<Vec<Node>>),
     /// `\1`, `\k<name>`: no maximum.
     BackRef(Span),
     /// `(…)`, `(?:…)`, `(?flags:…)`: its alternatives.
@@ -113,7 +116,7 @@ impl Study {
                     info.min = info.min.wrapping_add(1);
                     info.max = info.max.wrapping_add(2);
                 }
-                Node::Empty => {}
+                Node::Empty | Node::Look(_) => {}
                 Node::BackRef(span) => self.invalidate(info, *span),
                 Node::Group(alts) if alts.len() == 1 => {
                     let inner = Chain { nodes: &alts[0], rest: Some(&rest) };
@@ -248,7 +251,7 @@ pub(super) fn expanded_size(alts: &[Vec<Node>]) -> u64 {
 
 fn node_size(node: &Node) -> u64 {
     match node {
-        Node::Group(alts) | Node::Independent(alts) => expanded_size(alts).saturating_add(1),
+        Node::Group(alts) | Node::Independent(alts) | Node::Look(alts) => expanded_size(alts).saturating_add(1),
         Node::Repeat(r) => {
             let copies = if r.open_ended { r.min.saturating_add(1) } else { r.max };
             node_size(&r.atom).saturating_mul(u64::try_from(copies.max(1)).unwrap_or(1))
