@@ -49,6 +49,11 @@ fn valid_date_patterns_have_no_problem() {
         "d MMM uuuu G",
         "yyyy-MM-dd'T'HH:mm:ss.SSSO",
         "ppH:mm",
+        "HHppmm",
+        "ppHH mm",
+        "pppMMMdd",
+        "ppHH[mm]",
+        "YYYYYYYYYYYYYYYYYYYY-'W'ww",
         "'Quarter' Q yyyy",
         "yyyy''MM",
         "",
@@ -76,6 +81,11 @@ fn date_pattern_errors() {
         ("yyyy-MM-dd'T", "'T", "unterminated quoted text"),
         ("yyyy{MM}", "{", "reserved character"),
         ("yyyy#", "#", "reserved character"),
+        // Java's ofPattern throws on a padded number field followed by another number field.
+        ("ppHHmm", "HHmm", "padded number field"),
+        ("pMMdd", "MMdd", "padded number field"),
+        ("yyyyppMMdd", "MMdd", "padded number field"),
+        ("pyyyyMM", "yyyyMM", "padded number field"),
         ("yyyy]", "]", "never opened"),
         ("p-yyyy", "p", "pad letter"),
     ];
@@ -223,6 +233,38 @@ fn valid_java_regexes() {
         r"\X+",
         r"é+",
         r"(?i)straße",
+        // Java 9+: unbounded repeats of one character in a look-behind.
+        r"(?<=\w+)x",
+        r"(?<=a*)b",
+        r"(?<=\d{2,})x",
+        r"(?<=(a)+)b",
+        r"(?<=\X+)a",
+        r"(?<=a+?)b",
+        r"(?<=a{1,2147483647})b",
+        r"(?<!a{0,2147483647})b",
+        // (?U) makes the POSIX names case-insensitive; \v ends a range as the vertical tab.
+        r"(?U)\p{alpha}",
+        r"(?U)\p{digit}",
+        r"[\t-\v]",
+        r"[\x00-\v]",
+        r"[\v-z]",
+        // Repeated assertions.
+        r"\G*",
+        r"a\G+",
+        r"(?:\Z)+",
+        r"(\b)*",
+        r"(?:(?<=a))+",
+        // Comments mode: Java skips whitespace inside escapes and group openings too.
+        r"(?x)\p {L}\p{ Lu}\x {41}\x4 1\u 0041\0 1\b {g}\N {SPACE}",
+        r"(?x)( ?:a)(? :b)(?< n>c)\k< n>(?<= d)(?i )e{2 }",
+        // Scripts, blocks and names as Java 17 knows them.
+        r"\p{IsUnknown}",
+        r"\p{IsZzzz}",
+        r"\p{IsOld_Italic}",
+        r"\p{sc=Old_Italic}",
+        r"\p{IsLATN}",
+        r"\p{InGreek}\p{InGreek and Coptic}\p{InGREEKANDCOPTIC}\p{blk=Basic Latin}",
+        r"\N{latin small letter a}\N{ GRINNING FACE }\N{CJK UNIFIED IDEOGRAPHS 4E00}\N{HANGUL SYLLABLES AC00}",
     ] {
         let problem = check_java_regex(regex);
         assert!(problem.is_none(), "{regex:?}: {problem:#?}");
@@ -318,7 +360,6 @@ fn every_java_property_name_is_accepted() {
         "IsJoin_Control",
         "IsNoncharacter_Code_Point",
         "IsAssigned",
-        "IsEmoji",
         "IsLatin",
         "IsGreek",
         "IsCyrillic",
@@ -370,6 +411,8 @@ fn invalid_java_regexes() {
         (r"\p{Latin}", r"\p{Latin}", "unknown character property name"),
         (r"\p{IsNotAScript}", r"\p{IsNotAScript}", "unknown character property name"),
         (r"\p{Alpha", r"\p{Alpha", "unclosed character family"),
+        (r"(?x)\p{L }", r"\p{L }", "unknown character property name {L }"),
+        (r"(?x)a{ 2}", "{", "illegal repetition"),
         (r"\xZZ", r"\x", "illegal hexadecimal escape"),
         (r"\u12", r"\u", "illegal Unicode escape"),
         (r"\09", r"\0", "illegal octal escape"),
@@ -379,9 +422,22 @@ fn invalid_java_regexes() {
         (r"(?<1x>x)", "(?<1", "does not start with a Latin letter"),
         (r"(?P<name>x)", "(?P", "unknown inline modifier"),
         (r"(?#comment)", "(?#", "unknown inline modifier"),
-        (r"(?<=a+)b", "+", "look-behind"),
+        (r"(?<=(ab)+)b", "+", "look-behind"),
+        (r"(?<=x(?:a|b)+)y", "+", "look-behind"),
+        (r"(?<=\R+)b", "+", "look-behind"),
+        (r"(?<=xa+?)b", "+?", "look-behind"),
         (r"(a)(?<=\1)b", r"\1", "look-behind"),
         (r"[\b]", r"\b", "character class"),
+        // Names Java 17 does not know, or spells otherwise.
+        (r"\p{IsEmoji}", r"\p{IsEmoji}", "unknown character property name"),
+        (r"\p{IsKawi}", r"\p{IsKawi}", "unknown character property name"),
+        (r"\p{IsOldItalic}", r"\p{IsOldItalic}", "unknown character property name"),
+        (r"\p{Is_Latin}", r"\p{Is_Latin}", "unknown character property name"),
+        (r"\p{sc=Old Italic}", r"\p{sc=Old Italic}", "unknown Unicode property"),
+        (r"\p{InNotABlock}", r"\p{InNotABlock}", "unknown character property name"),
+        (r"\p{block=Foo}", r"\p{block=Foo}", "unknown Unicode property"),
+        (r"\N{NOT A NAME}", r"\N{NOT A NAME}", "unknown character name"),
+        (r"\N{CJK UNIFIED IDEOGRAPH-4E00}", r"\N{CJK UNIFIED IDEOGRAPH-4E00}", "unknown character name"),
         (r"\K", r"\K", "illegal/unsupported escape"),
     ];
     for &(regex, text, message) in cases {
@@ -636,5 +692,58 @@ proptest! {
     fn date_time_shapes_are_total(value in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,3})?(Z|[+-][0-9]{2}:[0-9]{2})?") {
         let _ = check_format(&value, "date-time");
         let _ = check_format(&value[..10], "date");
+    }
+}
+
+#[test]
+fn huge_counted_repeats_are_judged_by_syntax_without_building() {
+    // Java accepts all of these; building them would take gigabytes, so they are judged by
+    // their syntax and cannot be matched (find says "cannot tell").
+    for regex in [
+        r"(?<=a{1,2147483647})b",
+        r"(?<!x{2147483647})y",
+        r"a{2147483647}",
+        r"(?:a{100000}){100000}",
+        r"((a{99999}){99999}){99999}",
+        r"[a-z]{0,2147483647}?",
+    ] {
+        assert_eq!(check_java_regex(regex), None, "{regex}");
+        let compiled = compile_java_regex(regex).expect(regex);
+        assert_eq!(compiled.find("ab"), None, "{regex}");
+        assert_eq!(compiled.matches_fully("ab"), None, "{regex}");
+    }
+    // Ordinary counts are still built and matched.
+    assert_eq!(compile_java_regex(r"^\d{4}-\d{2}$").unwrap().find("2026-11"), Some(true));
+    // Java's own range limit: a count must fit in an int.
+    let p = check_java_regex(r"a{2147483648}").expect("too large");
+    assert!(p.message.contains("illegal repetition range"), "{p:?}");
+}
+
+#[test]
+fn nesting_is_accepted_as_deep_as_java_accepts_it_even_on_a_small_stack() {
+    let nested = |open: &str, close: &str, n: usize| format!("{}a{}", open.repeat(n), close.repeat(n));
+    // A caller with a small stack (a worker thread) still gets an answer, never an overflow.
+    let answers = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let mut answers = Vec::new();
+            for (open, close) in [("(", ")"), ("(?:", ")"), ("[", "]")] {
+                for n in [210, 1000, 1001] {
+                    answers.push((n, check_java_regex(&nested(open, close, n))));
+                }
+            }
+            answers
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    for (n, answer) in answers {
+        if n <= 1000 {
+            assert_eq!(answer, None, "{n} levels");
+        } else {
+            let p = answer.expect("too deep");
+            assert!(p.message.contains("nested more than 1000 levels deep"), "{p:?}");
+            assert_eq!(p.end - p.start, 1, "points at the opening: {p:?}");
+        }
     }
 }
