@@ -84,6 +84,16 @@ fn a_diagnostic_past_column_65535_renders_in_every_command() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
         assert!(text(&out.stderr).contains("F101"), "{args:?}: {}", text(&out.stderr));
     }
+    // The same through a JSON body on one long line, for `flowc import`.
+    let body = serde_json::json!({
+        "outputSchema": { "schemaRef": { "id": "https://ns.adobe.com/acme/schemas/x", "contentType": "application/vnd.adobe.xed-full+json;version=1" } },
+        "mappings": [ { "sourceType": "EXPRESSION", "source": format!("{} +", "b".repeat(65_536)), "destination": "a" } ]
+    });
+    let json = write(&dir, "mapping-set.json", body.to_string());
+    let import = flowc(&["import", &json, "-o", dir.join("imported.flow").to_str().unwrap()]);
+    assert_eq!(import.status.code(), Some(1), "{}", text(&import.stderr));
+    let shown = text(&import.stdout) + &text(&import.stderr);
+    assert!(shown.contains("F101") && shown.contains('…'), "{shown}");
 }
 
 #[test]
