@@ -5,8 +5,8 @@
 #
 #   scripts/release.sh [OUT_DIR]        (default: dist/)
 #
-# The archive is reproducible: entries sorted, owned by 0:0, dated at the commit's time
-# (or 0 outside git), gzip without a timestamp. Cross builds are left to the caller: run
+# The same binary always gives the same archive: entries sorted, owned by 0:0, dated at the
+# commit's time (or 0 outside git), gzip without a timestamp. Cross builds are left to the caller: run
 # it on each target (CARGO_BUILD_TARGET is not handled). See docs/install.md.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
