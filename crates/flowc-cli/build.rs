@@ -25,7 +25,8 @@ fn git_commit(dir: &Path) -> Option<String> {
     git(dir, &["ls-files", "--error-unmatch", "Cargo.toml"])?;
     let commit = git(dir, &["rev-parse", "HEAD"])?;
     // Rebuild when HEAD moves: its file, the branch's ref file, or the packed refs.
-    let mut watched = vec![git(dir, &["rev-parse", "--git-path", "HEAD"])?, git(dir, &["rev-parse", "--git-path", "packed-refs"])?];
+    let mut watched =
+        vec![git(dir, &["rev-parse", "--git-path", "HEAD"])?, git(dir, &["rev-parse", "--git-path", "packed-refs"])?];
     if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
         watched.extend(git(dir, &["rev-parse", "--git-path", &branch]));
     }
