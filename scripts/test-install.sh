@@ -57,6 +57,8 @@ check "the archived flowc runs" works "$scratch/$name/flowc"
 cp "$archive" "$scratch/tampered.tar.gz" && printf x >>"$scratch/tampered.tar.gz"
 sed "s/$name.tar.gz/tampered.tar.gz/" "$archive.sha256" >"$scratch/tampered.sha256"
 check "a changed archive fails its checksum" bash -c "! (cd '$scratch' && sha256sum --check --quiet tampered.sha256 >/dev/null 2>&1)"
+again="$(scripts/release.sh "$scratch/again")"
+check "a second run gives the same archive bytes" cmp -s "$archive" "$again"
 echo "     $(cat "$archive.sha256")"
 
 echo "test-install: $passes passed, $failures failed"
