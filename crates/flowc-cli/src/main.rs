@@ -18,9 +18,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `flowc --version`: the crate's version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("FLOWC_COMMIT"), ")");
+
 /// flowc: Adobe Experience Platform dataflows as checked, reviewable text.
 #[derive(Parser)]
-#[command(name = "flowc", version, about, long_about = None, propagate_version = true)]
+#[command(name = "flowc", version = VERSION, about, long_about = None, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
