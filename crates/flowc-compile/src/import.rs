@@ -323,10 +323,12 @@ impl Import {
     /// written in order and do not overlap.)
     pub fn locate(&self, span: flowc_diag::Span) -> Option<Located> {
         let at = span.start;
+        // A span that starts right after a place is about its end ("expected an operand
+        // after `+`, found the end of the line"); a place that starts there comes first.
+        let inside = |range: &std::ops::Range<usize>| at <= range.end;
         let after = self.places.partition_point(|p| p.range.start <= at);
-        let place =
-            self.places[..after].last().filter(|p| at < p.range.end || (p.range.is_empty() && at == p.range.start))?;
-        let part = place.parts.iter().find(|p| p.range.start <= at && at < p.range.end.max(p.range.start + 1));
+        let place = self.places[..after].last().filter(|p| inside(&p.range))?;
+        let part = place.parts.iter().find(|p| p.range.start <= at && (inside(&p.range) || at < p.range.start + 1));
         Some(match part {
             Some(part) => Located {
                 body: part.body,
