@@ -24,6 +24,8 @@ fn build(src: &str, dir: &Path) -> Option<Compiled> {
             }
             FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() }
         }
+        // As `flowc build`: a flow whose flow spec is unknown is refused (F400).
+        Err(_) if validate::describes_flow(&parsed.file) => return None,
         Err(_) => FlowSpecRef::default(),
     };
     let options = CompileOptions { dialect: Dialect::Current, flow_spec, ..CompileOptions::default() };

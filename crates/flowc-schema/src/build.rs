@@ -235,6 +235,9 @@ pub(crate) struct Builder<'d> {
     parents: HashMap<DocId, HashMap<usize, (usize, Seg<'d>)>>,
     /// Each document read again with positions, once, when a diagnostic needs a span in it.
     spanned: HashMap<DocId, Option<flowc_diag::json::Json>>,
+    /// `$ref`s already reported as unresolved: a schema that fans out meets the same one
+    /// thousands of times, and its help (nearest names) is costly to build.
+    unresolved_reported: HashSet<usize>,
 }
 
 pub(crate) struct Built {
@@ -261,6 +264,7 @@ impl<'d> Builder<'d> {
             extends_checked: HashSet::new(),
             parents: HashMap::new(),
             spanned: HashMap::new(),
+            unresolved_reported: HashSet::new(),
         }
     }
 
@@ -860,7 +864,9 @@ impl<'d> Builder<'d> {
         match self.docs.resolve(loc.doc, reference) {
             Err(e) => {
                 m.broken = true;
-                self.unresolved(loc, reference, e);
+                if self.unresolved_reported.insert(ptr(loc.v)) {
+                    self.unresolved(loc, reference, e);
+                }
             }
             Ok((doc, v)) => {
                 let target = ptr(v);
