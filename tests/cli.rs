@@ -325,6 +325,38 @@ fn fail_on_warning_turns_warnings_into_a_failing_exit() {
     assert_eq!(flowc(&["check", "--fail-on", "warning", file]).status.code(), Some(1));
 }
 
+/// `build` stops where `check` fails: on `--fail-on warning`, and on flowc.toml's
+/// `fail_on = "warning"`, nothing is written.
+#[test]
+fn build_refuses_warnings_when_fail_on_says_so() {
+    let dir = temp_dir("build-fail-on");
+    let flow = std::fs::read_to_string(common::root().join("fixtures/diagnostics/F315/suspicious-date-pattern.flow"))
+        .expect("fixture");
+    std::fs::write(dir.join("dates.flow"), flow.replace("../../schema/", "")).expect("write");
+    std::fs::copy(
+        common::root().join("fixtures/schema/experienceevent.xed.json"),
+        dir.join("experienceevent.xed.json"),
+    )
+    .expect("copy");
+    let file = dir.join("dates.flow");
+    let file = file.to_str().expect("utf-8");
+    let out_dir = |name: &str| dir.join(name).to_str().expect("utf-8").to_owned();
+    let out = flowc(&["build", file, "-o", &out_dir("default")]);
+    assert_eq!(out.status.code(), Some(0), "warnings alone build by default: {}", stderr(&out));
+    let out = flowc(&["build", "--fail-on", "warning", file, "-o", &out_dir("flag")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was built"), "{}", stderr(&out));
+    assert!(!dir.join("flag").exists(), "nothing may be written");
+    std::fs::write(dir.join("flowc.toml"), "[lint]\nfail_on = \"warning\"\n").expect("write");
+    let out = flowc(&["build", file, "-o", &out_dir("config")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.join("config").exists(), "nothing may be written");
+    // The command line overrides flowc.toml, as for `check`.
+    let out = flowc(&["build", "--fail-on", "error", file, "-o", &out_dir("override")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("override/dates/mapping-set.json").exists());
+}
+
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
     let dir = temp_dir("suppress");

@@ -2,7 +2,8 @@
 //! their dataflows, and the plan that sends them (see docs/build.md).
 //!
 //! - Every file is checked first (the checks `flowc check` runs). If any has an error — or
-//!   a warning, with `--deny-warnings` — the findings are printed and nothing is written.
+//!   a warning, with `--fail-on warning` or flowc.toml's `fail_on = "warning"` — the
+//!   findings are printed and nothing is written.
 //! - Then every file is compiled in memory; a compile error (F5xx) also writes nothing.
 //! - Only then are the files written: one folder per flow file, named by the file's stem,
 //!   `DIR/<stem>/` — also for a single file, so that adding a second file never moves the
@@ -16,10 +17,11 @@
 //! Exit codes: 0 built, 1 findings (nothing written), 2 usage error, 3 a write failed.
 
 use crate::render::{self, FileReport, Style};
+use flowc_check::config::FailOn;
 use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile_with_files};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::output::write_all;
-use flowc_diag::{Diagnostic, Severity};
+use flowc_diag::Diagnostic;
 use flowc_syntax::ast::{BlockKind, File};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -61,8 +63,12 @@ pub struct BuildArgs {
     /// Also emit a script or a Postman collection that performs the plan (repeatable).
     #[arg(long, value_enum)]
     pub emit: Vec<Emit>,
-    /// Treat warnings as errors: build nothing when any file has one.
-    #[arg(long)]
+    /// Build nothing on errors only, or on warnings too (default: flowc.toml's `fail_on`,
+    /// else error), as `flowc check --fail-on` fails.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<crate::FailOn>,
+    /// The same as `--fail-on warning`.
+    #[arg(long, conflicts_with = "fail_on")]
     pub deny_warnings: bool,
 }
 
@@ -72,6 +78,7 @@ pub struct BuildArgs {
 /// from flowc.toml apply to the build too.
 pub fn run(
     args: BuildArgs,
+    fail_on: FailOn,
     check: impl FnOnce(&[PathBuf]) -> Vec<FileReport>,
     resolve: impl Fn(&File) -> Result<FlowSpecRef, Diagnostic>,
 ) -> ExitCode {
@@ -118,7 +125,7 @@ pub fn run(
 
     // 1. Every check, on every file: any failure stops the build before anything is written.
     let reports = check(&args.files);
-    if failing(&reports, args.deny_warnings) {
+    if failing(&reports, fail_on) {
         print_reports(&reports, style);
         eprintln!("flowc: nothing was built");
         return ExitCode::from(FINDINGS);
@@ -179,7 +186,7 @@ pub fn run(
             None => reports.push(finding),
         }
     }
-    if failing(&reports, args.deny_warnings) || built.len() != args.files.len() {
+    if failing(&reports, fail_on) || built.len() != args.files.len() {
         print_reports(&reports, style);
         eprintln!("flowc: nothing was built");
         return ExitCode::from(FINDINGS);
@@ -238,11 +245,8 @@ pub fn resolve_flow_spec(file: &File, catalog: &FlowSpecCatalog) -> Result<FlowS
     Ok(FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() })
 }
 
-fn failing(reports: &[FileReport], deny_warnings: bool) -> bool {
-    reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning))
+fn failing(reports: &[FileReport], fail_on: FailOn) -> bool {
+    reports.iter().flat_map(|r| &r.diagnostics).any(|d| fail_on.fails(d.severity))
 }
 
 fn print_reports(reports: &[FileReport], style: Style) {

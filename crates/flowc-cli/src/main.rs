@@ -128,6 +128,20 @@ enum FailOn {
     Warning,
 }
 
+/// Which findings fail `check` and stop `build`: `--fail-on` when given, else the first
+/// flowc.toml's `fail_on` among the inputs' settings, else errors only.
+fn fail_on<'a>(
+    arg: Option<FailOn>,
+    mut settings: impl Iterator<Item = &'a flowc_check::Settings>,
+) -> flowc_check::config::FailOn {
+    use flowc_check::config::FailOn as Rule;
+    match arg {
+        Some(FailOn::Error) => Rule::Error,
+        Some(FailOn::Warning) => Rule::Warning,
+        None => settings.find_map(|s| s.config.as_ref()?.lint.fail_on).unwrap_or(Rule::Error),
+    }
+}
+
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files, folders (searched for *.flow and JSON request bodies, honouring .gitignore),
@@ -329,14 +343,7 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let (checker, sources, bodies, mut reports) = prepare(sources, bodies, args.now);
     reports.extend(unreadable);
-    let bodies_config = bodies.iter().find_map(|b| b.settings.config.clone());
-    let fail_on = args.fail_on.or_else(|| {
-        let config = sources.iter().find_map(|s| s.settings.config.clone()).or_else(|| bodies_config.clone())?;
-        Some(match config.lint.fail_on? {
-            flowc_check::config::FailOn::Warning => FailOn::Warning,
-            flowc_check::config::FailOn::Error => FailOn::Error,
-        })
-    });
+    let fail_on = fail_on(args.fail_on, sources.iter().map(|s| &s.settings).chain(bodies.iter().map(|b| &b.settings)));
     reports.extend(flowc_cli::check_all(&checker, &sources));
     reports.extend(flowc_cli::bodies::check_all(&checker, bodies));
     let mut out = String::new();
@@ -371,9 +378,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     out!("{out}");
-    let fail_on = fail_on.unwrap_or(FailOn::Error);
-    let failing = |s: Severity| s == Severity::Error || (fail_on == FailOn::Warning && s == Severity::Warning);
-    let failed = reports.iter().any(|r| r.diagnostics.iter().any(|d| failing(d.severity)));
+    let failed = reports.iter().any(|r| r.diagnostics.iter().any(|d| fail_on.fails(d.severity)));
     ExitCode::from(if failed { FINDINGS } else { 0 })
 }
 
@@ -697,8 +702,11 @@ fn build(args: build_cmd::BuildArgs) -> ExitCode {
         .map(|path| Source::file(&path.display().to_string(), std::fs::read(path).unwrap_or_default()))
         .collect();
     let (checker, sources, _, mut reports) = prepare(sources, Vec::new(), None);
+    let fail_on =
+        fail_on(args.fail_on.or(args.deny_warnings.then_some(FailOn::Warning)), sources.iter().map(|s| &s.settings));
     build_cmd::run(
         args,
+        fail_on,
         |_| {
             reports.extend(flowc_cli::check_all(&checker, &sources));
             reports
