@@ -357,6 +357,42 @@ fn build_refuses_warnings_when_fail_on_says_so() {
     assert!(dir.join("override/dates/mapping-set.json").exists());
 }
 
+/// The clock is written the same two ways on the command line and in flowc.toml: epoch
+/// seconds or an RFC 3339 date-time.
+#[test]
+fn now_takes_epoch_seconds_or_rfc3339_in_both_places() {
+    let dir = temp_dir("now");
+    let flow = std::fs::read_to_string(common::root().join("fixtures/diagnostics/F411/start-time-in-past.flow"))
+        .expect("fixture");
+    std::fs::write(dir.join("late.flow"), flow.replace("../../schema/", "")).expect("write");
+    std::fs::copy(
+        common::root().join("fixtures/schema/experienceevent.xed.json"),
+        dir.join("experienceevent.xed.json"),
+    )
+    .expect("copy");
+    let file = dir.join("late.flow");
+    let file = file.to_str().expect("utf-8");
+    let codes = |args: &[&str]| -> String {
+        let out = flowc(&[&["check", "--format", "short", "--quiet"], args, &[file]].concat());
+        assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // The start time is 2026-01-01T00:00:00Z (1767225600).
+    for late in ["1795824000", "2026-11-28T00:00:00Z", "2026-11-28T01:00:00+01:00"] {
+        assert!(codes(&["--now", late]).contains("[F411]"), "--now {late}");
+    }
+    for early in ["0", "-86400", "1970-01-01T00:00:00Z"] {
+        assert!(!codes(&["--now", early]).contains("[F411]"), "--now {early}");
+    }
+    let out = flowc(&["check", "--now", "yesterday", file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("yesterday"), "{}", stderr(&out));
+    for now in ["1795824000", "1_795_824_000", "\"1795824000\"", "\"2026-11-28T00:00:00Z\"", "2026-11-28T00:00:00Z"] {
+        std::fs::write(dir.join("flowc.toml"), format!("now = {now}\n")).expect("write");
+        assert!(codes(&[]).contains("[F411]"), "now = {now}: {}", codes(&[]));
+    }
+}
+
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
     let dir = temp_dir("suppress");

@@ -159,9 +159,10 @@ struct CheckArgs {
     /// Print findings only, no summary line.
     #[arg(long, short)]
     quiet: bool,
-    /// The clock of time-dependent checks (a start time in the past), as epoch seconds;
-    /// overrides flowc.toml's `now`. Without either, those checks are off.
-    #[arg(long, value_name = "EPOCH_SECONDS")]
+    /// The clock of time-dependent checks (a start time in the past), as epoch seconds or
+    /// an RFC 3339 date-time (`2026-11-28T00:00:00Z`); overrides flowc.toml's `now`.
+    /// Without either, those checks are off.
+    #[arg(long, value_name = "TIME", value_parser = flowc_check::config::instant, allow_hyphen_values = true)]
     now: Option<i64>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
