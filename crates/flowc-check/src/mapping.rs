@@ -52,7 +52,7 @@ pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics
                 .with_help("split the computation over several fields, or compute it upstream"),
             );
         }
-        let typed = Typer { catalog: ctx.catalog, source: ctx.source, src, diagnostics }.expr(&entry.expr);
+        let typed = Typer { catalog: ctx.catalog, source: ctx.source, src, diagnostics }.entry(&entry.expr);
         let destination = normalize_tenant(&entry.destination.display(), ctx.tenant);
         let field = ctx.schema.and_then(|index| {
             let field = index.resolve(&destination);

@@ -66,6 +66,17 @@ pub struct Typer<'a> {
 }
 
 impl Typer<'_> {
+    /// The right-hand side of a mapping entry. A bare path is sent as an `ATTRIBUTE` source,
+    /// which the platform reads as a field path and not as an expression, so a function name
+    /// is a field name there (Adobe's Marketo template maps `timestamp` to `timestamp`);
+    /// keywords stay reserved everywhere.
+    pub fn entry(&mut self, e: &Expr) -> Typed {
+        match &e.kind {
+            ExprKind::Path(path) => self.path(path, false),
+            _ => self.expr(e),
+        }
+    }
+
     pub fn expr(&mut self, e: &Expr) -> Typed {
         match &e.kind {
             ExprKind::String(_) => Typed::of(Type::String),
@@ -82,7 +93,7 @@ impl Typer<'_> {
                 }
                 Typed { ty: Type::array_of(if element == Type::Null { Type::Any } else { element }), xdm: None, each }
             }
-            ExprKind::Path(path) => self.path(path),
+            ExprKind::Path(path) => self.path(path, true),
             ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::Call { name, args } => {
                 let typed: Vec<Typed> = args.iter().map(|a| self.expr(a)).collect();
@@ -154,12 +165,14 @@ impl Typer<'_> {
         }
     }
 
-    fn path(&mut self, path: &Path) -> Typed {
+    /// A source path; `in_expression` when the expression language parses it, where function
+    /// names are reserved too.
+    fn path(&mut self, path: &Path, in_expression: bool) -> Typed {
         let each = path.segments.iter().filter(|s| matches!(s.kind, SegmentKind::Each)).count();
         for segment in &path.segments {
             if let SegmentKind::Field { name, quoted: false } = &segment.kind {
                 let reserved = RESERVED.contains(&name.as_str());
-                if reserved || self.catalog.get(name).is_some() {
+                if reserved || (in_expression && self.catalog.get(name).is_some()) {
                     let why = if reserved { "a reserved word" } else { "the name of a function" };
                     self.diagnostics.push(
                         Diagnostic::new(
