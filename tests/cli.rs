@@ -46,7 +46,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn clean_files_exit_0_with_a_summary() {
     let out = flowc(&["check", "fixtures/check/ok"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("checked 3 files: no problems"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("checked 4 files: no problems"), "{}", stdout(&out));
 }
 
 #[test]

@@ -38,7 +38,8 @@ pub const BUILTIN_JSON: &str = include_str!("../catalog/functions.json");
 ///
 /// Written in the file as `string`, `integer` (whole numbers: Java int, long, BigInteger),
 /// `number` (any numeric, including decimal and double), `boolean`, `datetime` (a date/time
-/// value such as `now()` returns), `object`, `map`, `array` (an array of anything),
+/// value such as `now()` returns), `object`, `map`, `json` (parsed JSON of unknown shape, an
+/// object or an array), `array` (an array of anything),
 /// `array<T>`, `any`, `null`, and — in a signature's `returns` only — `same-as:PARAM`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -49,6 +50,9 @@ pub enum Type {
     DateTime,
     Object,
     Map,
+    /// Parsed JSON of unknown shape, an object or an array (`json_to_object`'s result): it
+    /// fits a destination of either kind.
+    Json,
     /// `array` is `Array(Any)`; `array<string>` is `Array(String)`.
     Array(Box<Type>),
     Any,
@@ -90,6 +94,7 @@ impl fmt::Display for Type {
             Type::DateTime => f.write_str("datetime"),
             Type::Object => f.write_str("object"),
             Type::Map => f.write_str("map"),
+            Type::Json => f.write_str("json"),
             Type::Array(element) if element.is_any() => f.write_str("array"),
             Type::Array(element) => write!(f, "array<{element}>"),
             Type::Any => f.write_str("any"),
@@ -126,13 +131,14 @@ impl FromStr for Type {
             "datetime" => Type::DateTime,
             "object" => Type::Object,
             "map" => Type::Map,
+            "json" => Type::Json,
             "array" => Type::any_array(),
             "any" => Type::Any,
             "null" => Type::Null,
             _ => {
                 return Err(format!(
                     "unknown type `{t}`: expected string, integer, number, boolean, datetime, object, \
-                     map, array, array<T>, any, null or same-as:PARAM"
+                     map, json, array, array<T>, any, null or same-as:PARAM"
                 ));
             }
         })

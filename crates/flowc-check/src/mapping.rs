@@ -163,10 +163,10 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
     if !target.is_scalar() {
         let fits = match target {
             XdmType::Object => {
-                matches!(typed.ty, Type::Object | Type::Map | Type::Any | Type::Null)
+                matches!(typed.ty, Type::Object | Type::Map | Type::Json | Type::Any | Type::Null)
             }
-            XdmType::Map => matches!(typed.ty, Type::Map | Type::Object | Type::Any | Type::Null),
-            _ => matches!(typed.ty, Type::Array(_) | Type::Any | Type::Null),
+            XdmType::Map => matches!(typed.ty, Type::Map | Type::Object | Type::Json | Type::Any | Type::Null),
+            _ => matches!(typed.ty, Type::Array(_) | Type::Json | Type::Any | Type::Null),
         };
         if !fits {
             let children: Vec<String> = index
@@ -325,6 +325,7 @@ fn conversion(typed: &Typed, target: XdmType, field: &Field) -> Option<Problem> 
         (Type::DateTime, X::Long) => None,
         (Type::DateTime, _) => impossible("a date-time"),
         (Type::Object | Type::Map, _) => impossible(&format!("{}", typed.ty)),
+        (Type::Json, _) => impossible(&crate::typing::article(&Type::Json)),
         (Type::Array(_), _) => Some(Problem {
             lossy: false,
             label: format!("{}", typed.ty),

@@ -49,6 +49,8 @@ fn accepts(param: &Type, arg: &Type) -> bool {
         (p, a) if p == a => true,
         (Type::Array(_), Type::Array(_)) => true,
         (Type::Object | Type::Map, Type::Object | Type::Map) => true,
+        (Type::Json, Type::Object | Type::Map | Type::Array(_)) => true,
+        (Type::Object | Type::Map | Type::Array(_), Type::Json) => true,
         (Type::Integer | Type::Number, Type::Integer | Type::Number) => true,
         (Type::String, a) => scalar(a),
         (Type::DateTime, Type::String | Type::Integer) => true,
@@ -381,6 +383,9 @@ pub fn describe(typed: &Typed) -> String {
 
 /// `a string`, `an integer`, `an array<string>`.
 pub fn article(ty: &Type) -> String {
+    if *ty == Type::Json {
+        return "parsed JSON (an object or an array)".into();
+    }
     let text = ty.to_string();
     let vowel = text.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {text}", if vowel { "an" } else { "a" })
