@@ -32,6 +32,9 @@ struct Checked<'e> {
     /// The destination with the tenant placeholder replaced.
     destination: String,
     field: Option<&'e Field>,
+    /// The value is of another kind than the destination (F302): the entry is wrong as a
+    /// whole, so what follows from it (its children being mapped too) is not reported.
+    wrong_kind: bool,
 }
 
 pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics: &mut Vec<Diagnostic>) {
@@ -61,11 +64,12 @@ pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics
             }
             field
         });
-        if let (Some(field), Some(index)) = (field, ctx.schema) {
-            check_entry(index, field, entry, &typed, diagnostics);
-        }
+        let wrong_kind = match (field, ctx.schema) {
+            (Some(field), Some(index)) => !check_entry(index, field, entry, &typed, diagnostics),
+            _ => false,
+        };
         cardinality(entry, &typed, diagnostics);
-        checked.push(Checked { entry, destination, field });
+        checked.push(Checked { entry, destination, field, wrong_kind });
     }
     duplicates_and_parents(&checked, diagnostics);
     identities(&checked, diagnostics);
@@ -156,7 +160,15 @@ fn constant(expr: &Expr) -> Option<(&Expr, Option<f64>)> {
     }
 }
 
-fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed, diagnostics: &mut Vec<Diagnostic>) {
+/// Checks one entry against its destination field; false when the value is of another kind
+/// (F302).
+fn check_entry(
+    index: &SchemaIndex,
+    field: &Field,
+    entry: &Entry,
+    typed: &Typed,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
     let dest = entry.destination.display();
     let target = field.xdm_type;
     // Objects, arrays and maps take values of their own kind.
@@ -200,7 +212,7 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
                 .with_help(help),
             );
         }
-        return;
+        return fits;
     }
     let literal = constant(&entry.expr);
     let string_constant = matches!(literal, Some((e, _)) if matches!(e.kind, ExprKind::String(_)));
@@ -235,6 +247,7 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
     if let Some((expr, number)) = literal {
         constraints(field, expr, number, diagnostics);
     }
+    true
 }
 
 fn expr_text(entry: &Entry) -> String {
@@ -447,9 +460,10 @@ fn duplicates_and_parents(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>
             first.insert(c.destination.as_str(), c);
         }
     }
-    // A parent and one of its children: the nearest mapped ancestor of each destination.
+    // A parent and one of its children: the nearest mapped ancestor of each destination. A
+    // parent given a value of the wrong kind was reported (F302) and copies nothing.
     let mut tree = PathTrie::default();
-    for (path, c) in &first {
+    for (path, c) in first.iter().filter(|(_, c)| !c.wrong_kind) {
         tree.insert(path, *c);
     }
     for c in checked {
