@@ -288,6 +288,10 @@ pub struct Function {
     /// branches, `coalesce`'s values); the signatures then return `any`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub result_joins: Vec<String>,
+    /// What other languages call it (Java's `String.matches` is `matches_regex` here): an
+    /// unknown function or method of one of these names is pointed to this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_as: Vec<String>,
     /// The overloads.
     pub signatures: Vec<Signature>,
     #[serde(default)]
@@ -514,6 +518,9 @@ impl Catalog {
         if let Some(first) = same.first() {
             return Some(first);
         }
+        if let Some(f) = self.functions.iter().find(|f| f.known_as.iter().any(|k| k == name)) {
+            return Some(&f.name);
+        }
         let lower = name.to_lowercase();
         let limit = match lower.chars().count() {
             0 => return None,
@@ -704,6 +711,7 @@ impl Catalog {
                 method: false,
                 method_only: false,
                 result_joins: Vec::new(),
+                known_as: Vec::new(),
                 signatures: vec![signature],
                 examples: import_example(entry).into_iter().collect(),
             });

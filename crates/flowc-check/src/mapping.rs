@@ -381,13 +381,18 @@ fn constraints(field: &Field, expr: &Expr, number: Option<f64>, diagnostics: &mu
                 _ => true,
             };
             if !holds {
+                let valid = match field.xdm_type {
+                    t if t.is_integer() => "a whole number, such as `42`",
+                    XdmType::Number => "a number, such as `12.5`",
+                    _ => "`true` or `false`",
+                };
                 problems.push((
                     format!(
                         "`{}` is {}, and \"{s}\" does not convert to one",
                         field.path,
                         crate::typing::article_xdm(field.xdm_type)
                     ),
-                    None,
+                    Some(format!("write {valid}, without quotes, or map a source field")),
                 ));
             }
             let format = match field.xdm_type {
