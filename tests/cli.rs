@@ -393,6 +393,23 @@ fn now_takes_epoch_seconds_or_rfc3339_in_both_places() {
     }
 }
 
+/// The current dialect drops `@identity`, and says so (F503); the legacy dialect sends it.
+#[test]
+fn build_warns_that_the_current_dialect_drops_identities() {
+    let dir = temp_dir("build-identity");
+    let out_dir = |name: &str| dir.join(name).to_str().expect("utf-8").to_owned();
+    let file = "fixtures/diagnostics/F503/identity-not-sent.flow";
+    let current = flowc(&["build", file, "-o", &out_dir("current")]);
+    assert_eq!(current.status.code(), Some(0), "{}", stderr(&current));
+    assert!(stderr(&current).contains("F503"), "{}", stderr(&current));
+    assert!(stderr(&current).contains("--dialect legacy"), "{}", stderr(&current));
+    let legacy = flowc(&["build", file, "--dialect", "legacy", "-o", &out_dir("legacy")]);
+    assert_eq!(legacy.status.code(), Some(0), "{}", stderr(&legacy));
+    assert!(!stderr(&legacy).contains("F503"), "{}", stderr(&legacy));
+    let mapping = std::fs::read_to_string(dir.join("legacy/identity-not-sent/mapping-set.json")).expect("written");
+    assert!(mapping.contains("\"namespaceCode\": \"Email\""), "{mapping}");
+}
+
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
     let dir = temp_dir("suppress");

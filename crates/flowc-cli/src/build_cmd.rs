@@ -40,6 +40,15 @@ pub enum DialectArg {
     Legacy,
 }
 
+impl From<DialectArg> for Dialect {
+    fn from(arg: DialectArg) -> Dialect {
+        match arg {
+            DialectArg::Current => Dialect::Current,
+            DialectArg::Legacy => Dialect::Legacy,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Emit {
     /// Also write plan.sh, a POSIX shell script that sends the requests with curl and jq.
@@ -133,10 +142,7 @@ pub fn run(
 
     // 2. Compile everything in memory.
     let options = |flow_spec| CompileOptions {
-        dialect: match args.dialect {
-            DialectArg::Current => Dialect::Current,
-            DialectArg::Legacy => Dialect::Legacy,
-        },
+        dialect: args.dialect.into(),
         flow_spec,
         emit_curl: args.emit.contains(&Emit::Curl),
         emit_postman: args.emit.contains(&Emit::Postman),

@@ -9,7 +9,7 @@ pub mod sarif;
 
 use flowc_check::config::Config;
 use flowc_check::{External, Session, Settings};
-use flowc_compile::bodies::{CompileOptions, FlowSpecRef};
+use flowc_compile::bodies::{CompileOptions, Dialect, FlowSpecRef};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::validate;
 use flowc_diag::Diagnostic;
@@ -37,11 +37,14 @@ pub struct Checker {
     pub flowspecs: FlowSpecCatalog,
     /// Overrides each flowc.toml's `now` (epoch seconds).
     pub now: Option<i64>,
+    /// The mapping set's form the bodies are checked in: `build --dialect`'s (what it keeps
+    /// of a flow file differs, such as `@identity`).
+    pub dialect: Dialect,
 }
 
 impl Default for Checker {
     fn default() -> Self {
-        Checker { session: session(), flowspecs: FlowSpecCatalog::builtin(), now: None }
+        Checker { session: session(), flowspecs: FlowSpecCatalog::builtin(), now: None, dialect: Dialect::default() }
     }
 }
 
@@ -49,7 +52,11 @@ impl Checker {
     /// The flow's checks against its flow spec (none for a mapping alone), and what would
     /// keep its request bodies from being built.
     fn flow_checks(&self, file: &File, src: &str, dir: &Path, settings: &Settings) -> Vec<Diagnostic> {
-        self.flow_checks_with(&self.flowspecs, file, src, dir, settings)
+        let mut out = self.flow_checks_with(&self.flowspecs, file, src, dir, settings);
+        if self.dialect == Dialect::Current {
+            out.extend(flowc_compile::bodies::identities_not_sent(file, src));
+        }
+        out
     }
 
     /// [`Checker::flow_checks`] with other flow specs (a dataflow's own flow spec files).

@@ -702,7 +702,8 @@ fn build(args: build_cmd::BuildArgs) -> ExitCode {
         .iter()
         .map(|path| Source::file(&path.display().to_string(), std::fs::read(path).unwrap_or_default()))
         .collect();
-    let (checker, sources, _, mut reports) = prepare(sources, Vec::new(), None);
+    let (mut checker, sources, _, mut reports) = prepare(sources, Vec::new(), None);
+    checker.dialect = args.dialect.into();
     let fail_on =
         fail_on(args.fail_on.or(args.deny_warnings.then_some(FailOn::Warning)), sources.iter().map(|s| &s.settings));
     build_cmd::run(

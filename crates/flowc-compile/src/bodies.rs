@@ -44,6 +44,29 @@ pub enum Dialect {
     Legacy,
 }
 
+/// What the current dialect's mapping set leaves out of a flow file: it has no identity
+/// field, so each `@identity` is said to be dropped (F503), with where identities live
+/// instead. Checked with the flow file (a JSON body carries its identities itself).
+pub fn identities_not_sent(file: &File, src: &str) -> Vec<Diagnostic> {
+    let entries = file.blocks.iter().filter(|b| b.kind == BlockKind::Mapping).flat_map(Block::entries);
+    entries
+        .filter_map(|entry| {
+            let identity = entry.attribute("identity")?;
+            let destination = &src[entry.destination.span.start..entry.destination.span.end];
+            Some(
+                Diagnostic::new(
+                    Code::IdentityNotSent,
+                    identity.span,
+                    format!("`@identity` of `{destination}` is not sent: the current mapping set has no identity field"),
+                )
+                .with_label("left out of the request")
+                .with_help("mark the field as an identity in the target schema (an identity descriptor), or build with `--dialect legacy` to send it with the mapping")
+                .with_note("on the current platform, identities come from the schema's identity descriptors, not from the mapping"),
+            )
+        })
+        .collect()
+}
+
 /// A resolved flow spec: its id and version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlowSpecRef {
