@@ -410,6 +410,66 @@ fn build_warns_that_the_current_dialect_drops_identities() {
     assert!(mapping.contains("\"namespaceCode\": \"Email\""), "{mapping}");
 }
 
+/// The top-level help lists every command (and no stale summary of three).
+#[test]
+fn help_lists_every_command() {
+    let out = flowc(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(!help.contains("check, fmt, explain"), "{help}");
+    let commands = [
+        "check",
+        "fmt",
+        "build",
+        "explain",
+        "example",
+        "schema",
+        "flowspec",
+        "functions",
+        "init",
+        "import",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(&format!("{command} "))),
+            "`{command}` missing:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_same_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = flowc(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(script.contains("flowc") && script.contains("--fail-on"), "{shell}:\n{script}");
+    }
+    assert_eq!(flowc(&["completions", "tcsh"]).status.code(), Some(2), "an unknown shell is a usage error");
+    let page = flowc(&["man"]);
+    assert_eq!(page.status.code(), Some(0));
+    let roff = stdout(&page);
+    assert!(roff.contains(".TH flowc 1") && roff.contains("completions"), "{roff}");
+    let dir = temp_dir("man");
+    let out = flowc(&["man", "--dir", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for page in ["flowc.1", "flowc-check.1", "flowc-build.1"] {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH"), "{page}");
+    }
+}
+
+#[test]
+fn a_folder_without_inputs_says_so() {
+    let dir = temp_dir("nothing-to-check");
+    std::fs::write(dir.join("notes.txt"), "not a flow file").expect("write");
+    let out = flowc(&["check", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "nothing to check is not a finding");
+    assert!(stderr(&out).contains("no flow files (*.flow) or JSON request bodies in"), "{}", stderr(&out));
+}
+
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
     let dir = temp_dir("suppress");

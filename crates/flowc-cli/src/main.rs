@@ -7,7 +7,7 @@ mod schema_cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use flowc_check::catalog::Catalog;
 use flowc_cli::bodies::JsonInput;
 use flowc_cli::inputs::{self, Input};
@@ -18,9 +18,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// flowc: Adobe Experience Platform dataflows as checked, reviewable text.
+/// Adobe Experience Platform dataflows as checked, reviewable text.
 #[derive(Parser)]
-#[command(name = "flowc", version, about, long_about = None, propagate_version = true)]
+#[command(name = "flowc", version, long_about = None, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,6 +58,17 @@ enum Command {
     /// Convert one dataflow's JSON request bodies (a folder, files, or a bundle file) into
     /// a formatted flowc file.
     Import(ImportArgs),
+    /// Print a shell completion script: `flowc completions bash > /etc/bash_completion.d/flowc`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the flowc(1) man page, or write one page per command into DIR.
+    Man {
+        /// Write flowc.1 and flowc-COMMAND.1 pages here instead of printing flowc.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -263,7 +274,32 @@ fn run(cli: Cli) -> ExitCode {
         Command::Flowspec { cmd } => flowspec(cmd),
         Command::Init(args) => init(args),
         Command::Import(args) => import(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "flowc", &mut out);
+            out!("{}", String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man { dir } => man(dir.as_deref()),
     }
+}
+
+/// `flowc man`: the man page of flowc, from the same definitions as `--help`.
+fn man(dir: Option<&Path>) -> ExitCode {
+    let command = Cli::command();
+    let Some(dir) = dir else {
+        let mut out = Vec::new();
+        if let Err(e) = clap_mangen::Man::new(command).render(&mut out) {
+            return internal(format!("cannot render the man page: {e}"));
+        }
+        out!("{}", String::from_utf8_lossy(&out));
+        return ExitCode::SUCCESS;
+    };
+    if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir)) {
+        return internal(format!("cannot write the man pages into {}: {e}", dir.display()));
+    }
+    eprintln!("flowc: wrote the man pages into {}", dir.display());
+    ExitCode::SUCCESS
 }
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
@@ -322,6 +358,10 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(collected) => collected,
         Err(missing) => return usage(missing.0),
     };
+    if inputs.is_empty() {
+        let shown: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("flowc: no flow files (*.flow) or JSON request bodies in {}", shown.join(", "));
+    }
     let (files, unreadable) = read_all(inputs, &args.stdin_filename);
     let mut sources = Vec::new();
     let mut bodies = Vec::new();
