@@ -470,6 +470,38 @@ fn a_folder_without_inputs_says_so() {
     assert!(stderr(&out).contains("no flow files (*.flow) or JSON request bodies in"), "{}", stderr(&out));
 }
 
+/// `{TENANT_ID}` never reaches a body: replaced by flowc.toml's tenant, else refused by build.
+#[test]
+fn build_replaces_the_tenant_placeholder_or_refuses_it() {
+    let dir = temp_dir("tenant");
+    let flow =
+        std::fs::read_to_string(common::root().join("fixtures/diagnostics/F504/tenant-unknown.flow")).expect("fixture");
+    std::fs::write(dir.join("t.flow"), flow).expect("write");
+    let file = dir.join("t.flow");
+    let file = file.to_str().expect("utf-8");
+    let refused = flowc(&["build", file, "-o", "-"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(refused.stdout.is_empty(), "nothing is printed");
+    let said = stderr(&refused);
+    assert!(said.contains("F504") && said.contains("× the target schema's id holds"), "an error in build: {said}");
+    assert!(said.contains("nothing was built"), "{said}");
+    std::fs::write(dir.join("flowc.toml"), "tenant = \"acme\"\n").expect("write");
+    let built = flowc(&["build", file, "-o", "-"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let bundle = stdout(&built);
+    assert!(!bundle.contains("TENANT_ID"), "{bundle}");
+    let bundle: serde_json::Value = serde_json::from_str(&bundle).expect("JSON");
+    let mapping = &bundle["mappingSet"];
+    assert_eq!(
+        mapping["outputSchema"]["schemaRef"]["id"],
+        "https://ns.adobe.com/acme/schemas/14d89c5bb88e2ff488f23db896be469e7e30bb166bda8722"
+    );
+    assert_eq!(mapping["mappings"][1]["destination"], "_acme.channel");
+    let legacy = flowc(&["build", file, "-o", "-", "--dialect", "legacy"]);
+    let legacy: serde_json::Value = serde_json::from_slice(&legacy.stdout).expect("JSON");
+    assert_eq!(legacy["mappingSet"]["mappings"][1]["destinationXdmPath"], "_acme.channel");
+}
+
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
     let dir = temp_dir("suppress");

@@ -21,7 +21,7 @@ use flowc_check::config::FailOn;
 use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile_with_files};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::output::write_all;
-use flowc_diag::Diagnostic;
+use flowc_diag::{Code, Diagnostic, Severity};
 use flowc_syntax::ast::{BlockKind, File};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -141,11 +141,12 @@ pub fn run(
     }
 
     // 2. Compile everything in memory.
-    let options = |flow_spec| CompileOptions {
+    let options = |flow_spec, tenant| CompileOptions {
         dialect: args.dialect.into(),
         flow_spec,
         emit_curl: args.emit.contains(&Emit::Curl),
         emit_postman: args.emit.contains(&Emit::Postman),
+        tenant,
     };
     // The files a flow file names are read under the rules its checks used.
     let mut configs = flowc_cli::Configs::default();
@@ -168,8 +169,9 @@ pub fn run(
             }
         };
         let dir = flowc_cli::inputs::folder(path.parent().unwrap_or(Path::new("")));
-        let files = configs.settings_for(dir).files(dir);
-        match compile_with_files(&parsed.file, &text, dir, &options(flow_spec), files) {
+        let settings = configs.settings_for(dir);
+        let tenant = settings.config.as_ref().and_then(|c| c.tenant.clone());
+        match compile_with_files(&parsed.file, &text, dir, &options(flow_spec, tenant), settings.files(dir)) {
             Ok(compiled) => {
                 if !compiled.warnings().is_empty() {
                     findings.push(report(compiled.warnings().to_vec()));
@@ -191,6 +193,13 @@ pub fn run(
             }
             None => reports.push(finding),
         }
+    }
+    // A placeholder in a body is never sent: what `check` warns about, `build` refuses.
+    for report in &mut reports {
+        for d in report.diagnostics.iter_mut().filter(|d| d.code == Code::TenantPlaceholder) {
+            d.severity = Severity::Error;
+        }
+        report.diagnostics.dedup();
     }
     if failing(&reports, fail_on) || built.len() != args.files.len() {
         print_reports(&reports, style);

@@ -80,7 +80,8 @@ impl Checker {
                 Err(unknown) => out.push(unknown),
             }
         }
-        let options = CompileOptions { flow_spec, ..CompileOptions::default() };
+        let tenant = settings.config.as_ref().and_then(|c| c.tenant.clone());
+        let options = CompileOptions { flow_spec, tenant, ..CompileOptions::default() };
         let problems = match flowc_compile::bodies::compile_with_files(file, src, dir, &options, settings.files(dir)) {
             Ok(compiled) => compiled.warnings().to_vec(),
             Err(problems) => problems,

@@ -53,7 +53,8 @@ fn spec_ref(file: &File) -> FlowSpecRef {
 
 fn compile_text(src: &str, dir: &Path, dialect: Dialect) -> Compiled {
     let file = parse_clean(src, "imported file");
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, emit_postman: true };
+    let options =
+        CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, emit_postman: true, tenant: None };
     let compiled = compile(&file, src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}\n{src}", dir.display()));
     assert!(compiled.warnings().is_empty(), "{}: {:#?}", dir.display(), compiled.warnings());
     compiled
