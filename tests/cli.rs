@@ -502,6 +502,24 @@ fn build_replaces_the_tenant_placeholder_or_refuses_it() {
     assert_eq!(legacy["mappingSet"]["mappings"][1]["destinationXdmPath"], "_acme.channel");
 }
 
+/// What `flowc import` writes from clean bodies checks clean: no diagnostic is import's own
+/// doing (a legacy mapping set's identities included, which the default dialect drops).
+#[test]
+fn imported_files_of_clean_bodies_check_clean() {
+    for case in ["payments", "legacy-dialect", "bundle", "large-500"] {
+        let path = format!("fixtures/import/{case}");
+        let bodies = flowc(&["check", "--format", "short", &path]);
+        assert_eq!(bodies.status.code(), Some(0), "{case}: the bodies themselves: {}", stdout(&bodies));
+        let imported = flowc(&["import", &path]);
+        assert_eq!(imported.status.code(), Some(0), "{case}: {}", stderr(&imported));
+        let name = format!("{case}.flow");
+        let out =
+            flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", &name, "-"], Some(&imported.stdout));
+        assert_eq!(out.status.code(), Some(0), "{case}:\n{}\n{}", stdout(&out), stdout(&imported));
+        assert!(stdout(&out).contains("no problems"), "{case}:\n{}", stdout(&out));
+    }
+}
+
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
     let dir = temp_dir("suppress");

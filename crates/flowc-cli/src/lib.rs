@@ -52,11 +52,7 @@ impl Checker {
     /// The flow's checks against its flow spec (none for a mapping alone), and what would
     /// keep its request bodies from being built.
     fn flow_checks(&self, file: &File, src: &str, dir: &Path, settings: &Settings) -> Vec<Diagnostic> {
-        let mut out = self.flow_checks_with(&self.flowspecs, file, src, dir, settings);
-        if self.dialect == Dialect::Current {
-            out.extend(flowc_compile::bodies::identities_not_sent(file, src));
-        }
-        out
+        self.flow_checks_with(&self.flowspecs, file, src, dir, settings)
     }
 
     /// [`Checker::flow_checks`] with other flow specs (a dataflow's own flow spec files).
@@ -89,6 +85,10 @@ impl Checker {
         // Where the flow spec's validation already spoke, the compiler's view adds nothing.
         let said: Vec<_> = out.iter().map(Diagnostic::primary_span).collect();
         out.extend(problems.into_iter().filter(|d| !said.contains(&d.primary_span())));
+        // A legacy JSON mapping set is read with its identities under a suppression of this.
+        if self.dialect == Dialect::Current {
+            out.extend(flowc_compile::bodies::identities_not_sent(file, src));
+        }
         out
     }
 }

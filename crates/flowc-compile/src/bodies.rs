@@ -46,7 +46,7 @@ pub enum Dialect {
 
 /// What the current dialect's mapping set leaves out of a flow file: it has no identity
 /// field, so each `@identity` is said to be dropped (F503), with where identities live
-/// instead. Checked with the flow file (a JSON body carries its identities itself).
+/// instead. (`flowc import` writes a legacy mapping set's identities under a suppression.)
 pub fn identities_not_sent(file: &File, src: &str) -> Vec<Diagnostic> {
     let entries = file.blocks.iter().filter(|b| b.kind == BlockKind::Mapping).flat_map(Block::entries);
     entries

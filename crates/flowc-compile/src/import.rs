@@ -21,6 +21,11 @@ use flowc_diag::Code;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
+/// Written above each identity of a legacy mapping set: `flowc check` (the current dialect)
+/// would otherwise warn that import's own `@identity` is not sent.
+const LEGACY_IDENTITY_NOTE: &str =
+    "# flowc: ignore[F503] imported from a legacy mapping set: build with `--dialect legacy` to send it\n";
+
 /// What a JSON body is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BodyKind {
@@ -939,6 +944,9 @@ fn mapping_block(w: &mut Writer, kind: BodyKind, mapping: &Node, legacy: Option<
         let mut text_out = String::new();
         let identity = identities.iter().find(|(_, i)| text(Some(i), "/destinationXdmPath") == Some(destination));
         if let Some((j, identity)) = identity {
+            // The default (current) dialect drops identities (F503): what import wrote is kept
+            // knowingly, and the comment says how to send it.
+            text_out.push_str(LEGACY_IDENTITY_NOTE);
             let l = BodyKind::LegacyMappingSet;
             let mut args = Vec::new();
             if let Some(ns) = text(Some(identity), "/namespaceCode") {
