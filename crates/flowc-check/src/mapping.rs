@@ -217,7 +217,7 @@ fn check_entry(
     let literal = constant(&entry.expr);
     let string_constant = matches!(literal, Some((e, _)) if matches!(e.kind, ExprKind::String(_)));
     // A string constant is checked for what it holds (F305), not warned about as a type.
-    let problem = if string_constant { None } else { conversion(typed, target, field) };
+    let problem = if string_constant { None } else { conversion(typed, target, &field.path) };
     if let Some(problem) = problem {
         let (code, severity) = if problem.lossy {
             (Code::LossyConversion, Severity::Warning)
@@ -265,11 +265,12 @@ fn kind_phrase(t: XdmType) -> &'static str {
     }
 }
 
-struct Problem {
-    lossy: bool,
-    label: String,
-    fix: Option<String>,
-    note: Option<String>,
+pub(crate) struct Problem {
+    pub(crate) lossy: bool,
+    pub(crate) label: String,
+    /// `{x}` stands for the expression.
+    pub(crate) fix: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 fn lossy(label: &str, fix: &str) -> Option<Problem> {
@@ -288,8 +289,9 @@ fn impossible(label: &str) -> Option<Problem> {
     Some(Problem { lossy: false, label: label.into(), fix: None, note: None })
 }
 
-/// What happens when a value of the expression's type lands in a field of type `target`.
-fn conversion(typed: &Typed, target: XdmType, field: &Field) -> Option<Problem> {
+/// What happens when a value of the expression's type lands in a field of type `target`
+/// (at `path`), or in a function's parameter of that type.
+pub(crate) fn conversion(typed: &Typed, target: XdmType, path: &str) -> Option<Problem> {
     use XdmType as X;
     let integer_fix = match target {
         X::Long => "convert explicitly: `to_bigint({x})`",
@@ -342,7 +344,7 @@ fn conversion(typed: &Typed, target: XdmType, field: &Field) -> Option<Problem> 
         (Type::Array(_), _) => Some(Problem {
             lossy: false,
             label: format!("{}", typed.ty),
-            fix: Some(format!("take one element (`first(...)`), or map the array to an array field of `{}`", field.path)),
+            fix: Some(format!("take one element (`first(...)`), or map the array to an array field of `{path}`")),
             note: None,
         }),
         _ => None,

@@ -281,6 +281,8 @@ impl Typer<'_> {
                     .with_label(format!("{}", t.ty))
                     .with_note(format!("`{}{}`", function.name, signature.display_params())),
                 );
+            } else {
+                self.converted_argument(function, signature, shown(i + 1).max(1), arg, t, &param.ty);
             }
             if let ExprKind::Path(path) = &arg.kind
                 && path.has_each()
@@ -318,6 +320,62 @@ impl Typer<'_> {
             if joined == Type::Null { Type::Any } else { joined }
         };
         Typed { ty, xdm: None, each }
+    }
+
+    /// An argument the platform converts to its parameter's type at run time, and may null:
+    /// a warning with the explicit conversion, by the rules of a destination of that type. A
+    /// string constant is taken as written.
+    fn converted_argument(
+        &mut self,
+        function: &Function,
+        signature: &Signature,
+        position: usize,
+        arg: &Expr,
+        t: &Typed,
+        param: &Type,
+    ) {
+        use flowc_schema::XdmType as X;
+        let target = match param {
+            Type::Integer => X::Int,
+            Type::Number => X::Number,
+            Type::Boolean => X::Boolean,
+            Type::DateTime => X::DateTime,
+            _ => return,
+        };
+        if matches!(arg.kind, ExprKind::String(_)) {
+            return;
+        }
+        let Some(problem) = crate::mapping::conversion(t, target, "") else { return };
+        if !problem.lossy {
+            return;
+        }
+        let text = &self.src[arg.span.start..arg.span.end];
+        let mut d = Diagnostic::new(
+            Code::WrongArgumentType,
+            arg.span,
+            format!(
+                "argument {position} of `{}` is {}, but this is {}: it is converted at run time",
+                function.name,
+                article(param),
+                article(&t.ty)
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .with_label(problem.label)
+        .with_note(format!("`{}{}`", function.name, signature.display_params()));
+        if let Some(fix) = problem.fix {
+            d = d.with_help(fix.replace("{x}", text));
+        }
+        if let Some(note) = problem.note {
+            let note = note
+                .replace(
+                    "sets the field to null during ingestion; a required field left null rejects the row",
+                    "passes null to the function",
+                )
+                .replace("nulls the field", "passes null");
+            d = d.with_note(note);
+        }
+        self.diagnostics.push(d);
     }
 
     fn availability(&mut self, function: &Function, span: Span) {
