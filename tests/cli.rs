@@ -506,7 +506,9 @@ fn build_replaces_the_tenant_placeholder_or_refuses_it() {
 /// doing (a legacy mapping set's identities included, which the default dialect drops).
 #[test]
 fn imported_files_of_clean_bodies_check_clean() {
-    for case in ["payments", "legacy-dialect", "bundle", "large-500"] {
+    // existing-connections: the tutorial's four requests saved after they were sent, the flow
+    // naming the connections by id (import wrote their create settings too: 8 F502).
+    for case in ["payments", "legacy-dialect", "bundle", "large-500", "existing-connections"] {
         let path = format!("fixtures/import/{case}");
         let bodies = flowc(&["check", "--format", "short", &path]);
         assert_eq!(bodies.status.code(), Some(0), "{case}: the bodies themselves: {}", stdout(&bodies));

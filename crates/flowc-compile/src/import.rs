@@ -582,10 +582,13 @@ fn existing_id<'a>(flow: Option<&'a Node>, key: &str, placeholder: &str) -> Opti
 fn source_block(w: &mut Writer, source: Option<&Node>, flow: Option<&Node>, flow_name: Option<&str>) {
     let s = BodyKind::SourceConnection;
     let mut lines = Vec::new();
-    if let Some(id) = existing_id(flow, "sourceConnectionIds", plan::SOURCE_CONNECTION_ID) {
+    let existing = existing_id(flow, "sourceConnectionIds", plan::SOURCE_CONNECTION_ID);
+    if let Some(id) = existing {
         lines.push(Line::setting("connection", quote(id), BodyKind::Flow, "/sourceConnectionIds/0"));
     }
-    if let Some(source) = source {
+    // The create request of a connection the flow names by id was sent already: its settings
+    // would be unused (F502). Its columns stay, for the checks.
+    if let Some(source) = source.filter(|_| existing.is_none()) {
         let default_name = flow_name.map(|f| format!("{f} source connection"));
         if text(Some(source), "/name").is_some_and(|n| Some(n) != default_name.as_deref()) {
             string_setting(&mut lines, "name", s, Some(source), "/name");
@@ -602,6 +605,8 @@ fn source_block(w: &mut Writer, source: Option<&Node>, flow: Option<&Node>, flow
         }
         string_setting(&mut lines, "table", s, Some(source), "/params/tableName");
         string_setting(&mut lines, "path", s, Some(source), "/params/path");
+    }
+    if source.is_some() {
         let columns = w.bundle.source_connection.as_ref().and_then(|s| s.get("params")).and_then(|p| p.get("columns"));
         if let Some(Node::Array(columns)) = columns {
             match columns.iter().map(column).collect::<Option<Vec<String>>>() {
@@ -644,10 +649,13 @@ fn target_block(
 ) {
     let t = BodyKind::TargetConnection;
     let mut lines = Vec::new();
-    if let Some(id) = existing_id(flow, "targetConnectionIds", plan::TARGET_CONNECTION_ID) {
+    let existing = existing_id(flow, "targetConnectionIds", plan::TARGET_CONNECTION_ID);
+    if let Some(id) = existing {
         lines.push(Line::setting("connection", quote(id), BodyKind::Flow, "/targetConnectionIds/0"));
     }
-    if let Some(target) = target {
+    // As for the source: an existing connection's create settings are not written.
+    let create = target.filter(|_| existing.is_none());
+    if let Some(target) = create {
         let default_name = flow_name.map(|f| format!("{f} target connection"));
         if text(Some(target), "/name").is_some_and(|n| Some(n) != default_name.as_deref()) {
             string_setting(&mut lines, "name", t, Some(target), "/name");
@@ -682,7 +690,7 @@ fn target_block(
     } else if let Some(file) = &w.bundle.schema_file {
         lines.push(Line::setting("schema_file", quote(file), block_body, ""));
     }
-    if let Some(target) = target {
+    if let Some(target) = create {
         string_setting(&mut lines, "dataset", t, Some(target), "/params/dataSetId");
         if let Some(format) = text(Some(target), "/data/format").filter(|f| *f != DEFAULT_TARGET_FORMAT) {
             let value = setting_value(&Value::String(format.to_owned())).unwrap_or_default();
