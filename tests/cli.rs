@@ -46,7 +46,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn clean_files_exit_0_with_a_summary() {
     let out = flowc(&["check", "fixtures/check/ok"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("checked 3 files: no problems"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("checked 4 files: no problems"), "{}", stdout(&out));
 }
 
 #[test]
@@ -323,6 +323,203 @@ fn fail_on_warning_turns_warnings_into_a_failing_exit() {
     let file = "fixtures/diagnostics/F315/suspicious-date-pattern.flow";
     assert_eq!(flowc(&["check", file]).status.code(), Some(0), "warnings alone pass by default");
     assert_eq!(flowc(&["check", "--fail-on", "warning", file]).status.code(), Some(1));
+}
+
+/// `build` stops where `check` fails: on `--fail-on warning`, and on flowc.toml's
+/// `fail_on = "warning"`, nothing is written.
+#[test]
+fn build_refuses_warnings_when_fail_on_says_so() {
+    let dir = temp_dir("build-fail-on");
+    let flow = std::fs::read_to_string(common::root().join("fixtures/diagnostics/F315/suspicious-date-pattern.flow"))
+        .expect("fixture");
+    std::fs::write(dir.join("dates.flow"), flow.replace("../../schema/", "")).expect("write");
+    std::fs::copy(
+        common::root().join("fixtures/schema/experienceevent.xed.json"),
+        dir.join("experienceevent.xed.json"),
+    )
+    .expect("copy");
+    let file = dir.join("dates.flow");
+    let file = file.to_str().expect("utf-8");
+    let out_dir = |name: &str| dir.join(name).to_str().expect("utf-8").to_owned();
+    let out = flowc(&["build", file, "-o", &out_dir("default")]);
+    assert_eq!(out.status.code(), Some(0), "warnings alone build by default: {}", stderr(&out));
+    let out = flowc(&["build", "--fail-on", "warning", file, "-o", &out_dir("flag")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was built"), "{}", stderr(&out));
+    assert!(!dir.join("flag").exists(), "nothing may be written");
+    std::fs::write(dir.join("flowc.toml"), "[lint]\nfail_on = \"warning\"\n").expect("write");
+    let out = flowc(&["build", file, "-o", &out_dir("config")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.join("config").exists(), "nothing may be written");
+    // The command line overrides flowc.toml, as for `check`.
+    let out = flowc(&["build", "--fail-on", "error", file, "-o", &out_dir("override")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("override/dates/mapping-set.json").exists());
+}
+
+/// The clock is written the same two ways on the command line and in flowc.toml: epoch
+/// seconds or an RFC 3339 date-time.
+#[test]
+fn now_takes_epoch_seconds_or_rfc3339_in_both_places() {
+    let dir = temp_dir("now");
+    let flow = std::fs::read_to_string(common::root().join("fixtures/diagnostics/F411/start-time-in-past.flow"))
+        .expect("fixture");
+    std::fs::write(dir.join("late.flow"), flow.replace("../../schema/", "")).expect("write");
+    std::fs::copy(
+        common::root().join("fixtures/schema/experienceevent.xed.json"),
+        dir.join("experienceevent.xed.json"),
+    )
+    .expect("copy");
+    let file = dir.join("late.flow");
+    let file = file.to_str().expect("utf-8");
+    let codes = |args: &[&str]| -> String {
+        let out = flowc(&[&["check", "--format", "short", "--quiet"], args, &[file]].concat());
+        assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // The start time is 2026-01-01T00:00:00Z (1767225600).
+    for late in ["1795824000", "2026-11-28T00:00:00Z", "2026-11-28T01:00:00+01:00"] {
+        assert!(codes(&["--now", late]).contains("[F411]"), "--now {late}");
+    }
+    for early in ["0", "-86400", "1970-01-01T00:00:00Z"] {
+        assert!(!codes(&["--now", early]).contains("[F411]"), "--now {early}");
+    }
+    let out = flowc(&["check", "--now", "yesterday", file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("yesterday"), "{}", stderr(&out));
+    for now in ["1795824000", "1_795_824_000", "\"1795824000\"", "\"2026-11-28T00:00:00Z\"", "2026-11-28T00:00:00Z"] {
+        std::fs::write(dir.join("flowc.toml"), format!("now = {now}\n")).expect("write");
+        assert!(codes(&[]).contains("[F411]"), "now = {now}: {}", codes(&[]));
+    }
+}
+
+/// The current dialect drops `@identity`, and says so (F503); the legacy dialect sends it.
+#[test]
+fn build_warns_that_the_current_dialect_drops_identities() {
+    let dir = temp_dir("build-identity");
+    let out_dir = |name: &str| dir.join(name).to_str().expect("utf-8").to_owned();
+    let file = "fixtures/diagnostics/F503/identity-not-sent.flow";
+    let current = flowc(&["build", file, "-o", &out_dir("current")]);
+    assert_eq!(current.status.code(), Some(0), "{}", stderr(&current));
+    assert!(stderr(&current).contains("F503"), "{}", stderr(&current));
+    assert!(stderr(&current).contains("--dialect legacy"), "{}", stderr(&current));
+    let legacy = flowc(&["build", file, "--dialect", "legacy", "-o", &out_dir("legacy")]);
+    assert_eq!(legacy.status.code(), Some(0), "{}", stderr(&legacy));
+    assert!(!stderr(&legacy).contains("F503"), "{}", stderr(&legacy));
+    let mapping = std::fs::read_to_string(dir.join("legacy/identity-not-sent/mapping-set.json")).expect("written");
+    assert!(mapping.contains("\"namespaceCode\": \"Email\""), "{mapping}");
+}
+
+/// The top-level help lists every command (and no stale summary of three).
+#[test]
+fn help_lists_every_command() {
+    let out = flowc(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(!help.contains("check, fmt, explain"), "{help}");
+    let commands = [
+        "check",
+        "fmt",
+        "build",
+        "explain",
+        "example",
+        "schema",
+        "flowspec",
+        "functions",
+        "init",
+        "import",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(&format!("{command} "))),
+            "`{command}` missing:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_same_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = flowc(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(script.contains("flowc") && script.contains("--fail-on"), "{shell}:\n{script}");
+    }
+    assert_eq!(flowc(&["completions", "tcsh"]).status.code(), Some(2), "an unknown shell is a usage error");
+    let page = flowc(&["man"]);
+    assert_eq!(page.status.code(), Some(0));
+    let roff = stdout(&page);
+    assert!(roff.contains(".TH flowc 1") && roff.contains("completions"), "{roff}");
+    let dir = temp_dir("man");
+    let out = flowc(&["man", "--dir", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for page in ["flowc.1", "flowc-check.1", "flowc-build.1"] {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH"), "{page}");
+    }
+}
+
+#[test]
+fn a_folder_without_inputs_says_so() {
+    let dir = temp_dir("nothing-to-check");
+    std::fs::write(dir.join("notes.txt"), "not a flow file").expect("write");
+    let out = flowc(&["check", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "nothing to check is not a finding");
+    assert!(stderr(&out).contains("no flow files (*.flow) or JSON request bodies in"), "{}", stderr(&out));
+}
+
+/// `{TENANT_ID}` never reaches a body: replaced by flowc.toml's tenant, else refused by build.
+#[test]
+fn build_replaces_the_tenant_placeholder_or_refuses_it() {
+    let dir = temp_dir("tenant");
+    let flow =
+        std::fs::read_to_string(common::root().join("fixtures/diagnostics/F504/tenant-unknown.flow")).expect("fixture");
+    std::fs::write(dir.join("t.flow"), flow).expect("write");
+    let file = dir.join("t.flow");
+    let file = file.to_str().expect("utf-8");
+    let refused = flowc(&["build", file, "-o", "-"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(refused.stdout.is_empty(), "nothing is printed");
+    let said = stderr(&refused);
+    assert!(said.contains("F504") && said.contains("× the target schema's id holds"), "an error in build: {said}");
+    assert!(said.contains("nothing was built"), "{said}");
+    std::fs::write(dir.join("flowc.toml"), "tenant = \"acme\"\n").expect("write");
+    let built = flowc(&["build", file, "-o", "-"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let bundle = stdout(&built);
+    assert!(!bundle.contains("TENANT_ID"), "{bundle}");
+    let bundle: serde_json::Value = serde_json::from_str(&bundle).expect("JSON");
+    let mapping = &bundle["mappingSet"];
+    assert_eq!(
+        mapping["outputSchema"]["schemaRef"]["id"],
+        "https://ns.adobe.com/acme/schemas/14d89c5bb88e2ff488f23db896be469e7e30bb166bda8722"
+    );
+    assert_eq!(mapping["mappings"][1]["destination"], "_acme.channel");
+    let legacy = flowc(&["build", file, "-o", "-", "--dialect", "legacy"]);
+    let legacy: serde_json::Value = serde_json::from_slice(&legacy.stdout).expect("JSON");
+    assert_eq!(legacy["mappingSet"]["mappings"][1]["destinationXdmPath"], "_acme.channel");
+}
+
+/// What `flowc import` writes from clean bodies checks clean: no diagnostic is import's own
+/// doing (a legacy mapping set's identities included, which the default dialect drops).
+#[test]
+fn imported_files_of_clean_bodies_check_clean() {
+    // existing-connections: the tutorial's four requests saved after they were sent, the flow
+    // naming the connections by id (import wrote their create settings too: 8 F502).
+    for case in ["payments", "legacy-dialect", "bundle", "large-500", "existing-connections"] {
+        let path = format!("fixtures/import/{case}");
+        let bodies = flowc(&["check", "--format", "short", &path]);
+        assert_eq!(bodies.status.code(), Some(0), "{case}: the bodies themselves: {}", stdout(&bodies));
+        let imported = flowc(&["import", &path]);
+        assert_eq!(imported.status.code(), Some(0), "{case}: {}", stderr(&imported));
+        let name = format!("{case}.flow");
+        let out =
+            flowc_with_stdin(&["check", "--format", "short", "--stdin-filename", &name, "-"], Some(&imported.stdout));
+        assert_eq!(out.status.code(), Some(0), "{case}:\n{}\n{}", stdout(&out), stdout(&imported));
+        assert!(stdout(&out).contains("no problems"), "{case}:\n{}", stdout(&out));
+    }
 }
 
 #[test]

@@ -38,7 +38,8 @@ pub const BUILTIN_JSON: &str = include_str!("../catalog/functions.json");
 ///
 /// Written in the file as `string`, `integer` (whole numbers: Java int, long, BigInteger),
 /// `number` (any numeric, including decimal and double), `boolean`, `datetime` (a date/time
-/// value such as `now()` returns), `object`, `map`, `array` (an array of anything),
+/// value such as `now()` returns), `object`, `map`, `json` (parsed JSON of unknown shape, an
+/// object or an array), `array` (an array of anything),
 /// `array<T>`, `any`, `null`, and — in a signature's `returns` only — `same-as:PARAM`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -49,6 +50,9 @@ pub enum Type {
     DateTime,
     Object,
     Map,
+    /// Parsed JSON of unknown shape, an object or an array (`json_to_object`'s result): it
+    /// fits a destination of either kind.
+    Json,
     /// `array` is `Array(Any)`; `array<string>` is `Array(String)`.
     Array(Box<Type>),
     Any,
@@ -90,6 +94,7 @@ impl fmt::Display for Type {
             Type::DateTime => f.write_str("datetime"),
             Type::Object => f.write_str("object"),
             Type::Map => f.write_str("map"),
+            Type::Json => f.write_str("json"),
             Type::Array(element) if element.is_any() => f.write_str("array"),
             Type::Array(element) => write!(f, "array<{element}>"),
             Type::Any => f.write_str("any"),
@@ -126,13 +131,14 @@ impl FromStr for Type {
             "datetime" => Type::DateTime,
             "object" => Type::Object,
             "map" => Type::Map,
+            "json" => Type::Json,
             "array" => Type::any_array(),
             "any" => Type::Any,
             "null" => Type::Null,
             _ => {
                 return Err(format!(
                     "unknown type `{t}`: expected string, integer, number, boolean, datetime, object, \
-                     map, array, array<T>, any, null or same-as:PARAM"
+                     map, json, array, array<T>, any, null or same-as:PARAM"
                 ));
             }
         })
@@ -282,6 +288,10 @@ pub struct Function {
     /// branches, `coalesce`'s values); the signatures then return `any`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub result_joins: Vec<String>,
+    /// What other languages call it (Java's `String.matches` is `matches_regex` here): an
+    /// unknown function or method of one of these names is pointed to this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_as: Vec<String>,
     /// The overloads.
     pub signatures: Vec<Signature>,
     #[serde(default)]
@@ -508,6 +518,9 @@ impl Catalog {
         if let Some(first) = same.first() {
             return Some(first);
         }
+        if let Some(f) = self.functions.iter().find(|f| f.known_as.iter().any(|k| k == name)) {
+            return Some(&f.name);
+        }
         let lower = name.to_lowercase();
         let limit = match lower.chars().count() {
             0 => return None,
@@ -698,6 +711,7 @@ impl Catalog {
                 method: false,
                 method_only: false,
                 result_joins: Vec::new(),
+                known_as: Vec::new(),
                 signatures: vec![signature],
                 examples: import_example(entry).into_iter().collect(),
             });

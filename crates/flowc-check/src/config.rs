@@ -59,7 +59,8 @@ pub struct Config {
     pub tenant: Option<String>,
     /// `now = "2026-11-28T00:00:00Z"`: the clock of time-dependent checks (such as a
     /// schedule start time in the past), in epoch seconds. RFC 3339 with `Z` or an offset,
-    /// as a string or a TOML offset date-time. Absent: no such checks, so that CI runs are
+    /// as a string or a TOML offset date-time, or epoch seconds (an integer or a string of
+    /// digits), as `--now` takes it. Absent: no such checks, so that CI runs are
     /// deterministic.
     pub now: Option<i64>,
     /// `flowspecs = ["flowspecs/*.json"]`: extra flow spec files (a `GET /flowSpecs`
@@ -520,23 +521,25 @@ impl Cx<'_> {
         let written = match value.get_ref() {
             DeValue::String(s) => s.as_ref().to_owned(),
             DeValue::Datetime(_) => text.get(span.start..span.end).unwrap_or_default().to_owned(),
+            // TOML lets an integer be written `1_795_824_000`.
+            DeValue::Integer(_) => text.get(span.start..span.end).unwrap_or_default().replace('_', ""),
             other => {
                 let found = kind(other);
-                let d = self.error(span, format!("`now` must be an RFC 3339 date-time, not {found}"));
+                let d = self.error(span, format!("`now` must be an RFC 3339 date-time or epoch seconds, not {found}"));
                 d.labels[0].message = found.to_owned();
                 d.help = Some(
-                    "write it as `now = \"2026-11-28T00:00:00Z\"`, or remove it to turn time-dependent checks off"
+                    "write it as `now = \"2026-11-28T00:00:00Z\"` or `now = 1795824000`, or remove it to turn time-dependent checks off"
                         .into(),
                 );
                 return None;
             }
         };
-        match rfc3339(&written) {
+        match instant(&written) {
             Ok(seconds) => Some(seconds),
             Err(why) => {
-                let d = self.error(span, format!("`now` is not an RFC 3339 date-time: {why}"));
+                let d = self.error(span, format!("`now` is neither an RFC 3339 date-time nor epoch seconds: {why}"));
                 d.labels[0].message = "not a date-time".into();
-                d.help = Some("write it as `now = \"2026-11-28T00:00:00Z\"` (UTC) or with an offset, such as `2026-11-28T09:00:00+01:00`".into());
+                d.help = Some("write it as `now = \"2026-11-28T00:00:00Z\"` (UTC), with an offset, such as `2026-11-28T09:00:00+01:00`, or as epoch seconds, such as `1795824000`".into());
                 None
             }
         }
@@ -932,6 +935,16 @@ fn walk(dir: &Path, prefix: &str, depth: usize, visit: &mut dyn FnMut(&str, &Pat
     }
 }
 
+/// Epoch seconds of a clock value, written either way flowc takes one (`now` in flowc.toml,
+/// `--now`): epoch seconds (`1795824000`, `-86400`) or an RFC 3339 date-time.
+pub fn instant(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| format!("{s} is out of range of epoch seconds"));
+    }
+    rfc3339(s)
+}
+
 /// Epoch seconds of an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`
 /// (`t`, `z` and a space for `T` are accepted, as RFC 3339 allows).
 fn rfc3339(s: &str) -> Result<i64, String> {
@@ -1006,6 +1019,16 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_are_epoch_seconds_or_rfc3339() {
+        assert_eq!(instant("1795824000"), Ok(1_795_824_000));
+        assert_eq!(instant("-86400"), Ok(-86_400));
+        assert_eq!(instant("2026-11-28T00:00:00Z"), Ok(1_795_824_000));
+        assert!(instant("99999999999999999999").unwrap_err().contains("out of range"));
+        assert!(instant("-").is_err());
+        assert!(instant("").is_err());
+    }
 
     #[test]
     fn rfc3339_gives_epoch_seconds() {

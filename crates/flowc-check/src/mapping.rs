@@ -32,6 +32,9 @@ struct Checked<'e> {
     /// The destination with the tenant placeholder replaced.
     destination: String,
     field: Option<&'e Field>,
+    /// The value is of another kind than the destination (F302): the entry is wrong as a
+    /// whole, so what follows from it (its children being mapped too) is not reported.
+    wrong_kind: bool,
 }
 
 pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics: &mut Vec<Diagnostic>) {
@@ -52,7 +55,7 @@ pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics
                 .with_help("split the computation over several fields, or compute it upstream"),
             );
         }
-        let typed = Typer { catalog: ctx.catalog, source: ctx.source, src, diagnostics }.expr(&entry.expr);
+        let typed = Typer { catalog: ctx.catalog, source: ctx.source, src, diagnostics }.entry(&entry.expr);
         let destination = normalize_tenant(&entry.destination.display(), ctx.tenant);
         let field = ctx.schema.and_then(|index| {
             let field = index.resolve(&destination);
@@ -61,11 +64,12 @@ pub fn check_mapping(block: &Block, src: &str, ctx: &MappingContext, diagnostics
             }
             field
         });
-        if let (Some(field), Some(index)) = (field, ctx.schema) {
-            check_entry(index, field, entry, &typed, diagnostics);
-        }
+        let wrong_kind = match (field, ctx.schema) {
+            (Some(field), Some(index)) => !check_entry(index, field, entry, &typed, diagnostics),
+            _ => false,
+        };
         cardinality(entry, &typed, diagnostics);
-        checked.push(Checked { entry, destination, field });
+        checked.push(Checked { entry, destination, field, wrong_kind });
     }
     duplicates_and_parents(&checked, diagnostics);
     identities(&checked, diagnostics);
@@ -156,17 +160,25 @@ fn constant(expr: &Expr) -> Option<(&Expr, Option<f64>)> {
     }
 }
 
-fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed, diagnostics: &mut Vec<Diagnostic>) {
+/// Checks one entry against its destination field; false when the value is of another kind
+/// (F302).
+fn check_entry(
+    index: &SchemaIndex,
+    field: &Field,
+    entry: &Entry,
+    typed: &Typed,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
     let dest = entry.destination.display();
     let target = field.xdm_type;
     // Objects, arrays and maps take values of their own kind.
     if !target.is_scalar() {
         let fits = match target {
             XdmType::Object => {
-                matches!(typed.ty, Type::Object | Type::Map | Type::Any | Type::Null)
+                matches!(typed.ty, Type::Object | Type::Map | Type::Json | Type::Any | Type::Null)
             }
-            XdmType::Map => matches!(typed.ty, Type::Map | Type::Object | Type::Any | Type::Null),
-            _ => matches!(typed.ty, Type::Array(_) | Type::Any | Type::Null),
+            XdmType::Map => matches!(typed.ty, Type::Map | Type::Object | Type::Json | Type::Any | Type::Null),
+            _ => matches!(typed.ty, Type::Array(_) | Type::Json | Type::Any | Type::Null),
         };
         if !fits {
             let children: Vec<String> = index
@@ -200,12 +212,12 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
                 .with_help(help),
             );
         }
-        return;
+        return fits;
     }
     let literal = constant(&entry.expr);
     let string_constant = matches!(literal, Some((e, _)) if matches!(e.kind, ExprKind::String(_)));
     // A string constant is checked for what it holds (F305), not warned about as a type.
-    let problem = if string_constant { None } else { conversion(typed, target, field) };
+    let problem = if string_constant { None } else { conversion(typed, target, &field.path) };
     if let Some(problem) = problem {
         let (code, severity) = if problem.lossy {
             (Code::LossyConversion, Severity::Warning)
@@ -235,6 +247,7 @@ fn check_entry(index: &SchemaIndex, field: &Field, entry: &Entry, typed: &Typed,
     if let Some((expr, number)) = literal {
         constraints(field, expr, number, diagnostics);
     }
+    true
 }
 
 fn expr_text(entry: &Entry) -> String {
@@ -252,11 +265,12 @@ fn kind_phrase(t: XdmType) -> &'static str {
     }
 }
 
-struct Problem {
-    lossy: bool,
-    label: String,
-    fix: Option<String>,
-    note: Option<String>,
+pub(crate) struct Problem {
+    pub(crate) lossy: bool,
+    pub(crate) label: String,
+    /// `{x}` stands for the expression.
+    pub(crate) fix: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 fn lossy(label: &str, fix: &str) -> Option<Problem> {
@@ -275,8 +289,9 @@ fn impossible(label: &str) -> Option<Problem> {
     Some(Problem { lossy: false, label: label.into(), fix: None, note: None })
 }
 
-/// What happens when a value of the expression's type lands in a field of type `target`.
-fn conversion(typed: &Typed, target: XdmType, field: &Field) -> Option<Problem> {
+/// What happens when a value of the expression's type lands in a field of type `target`
+/// (at `path`), or in a function's parameter of that type.
+pub(crate) fn conversion(typed: &Typed, target: XdmType, path: &str) -> Option<Problem> {
     use XdmType as X;
     let integer_fix = match target {
         X::Long => "convert explicitly: `to_bigint({x})`",
@@ -325,10 +340,11 @@ fn conversion(typed: &Typed, target: XdmType, field: &Field) -> Option<Problem> 
         (Type::DateTime, X::Long) => None,
         (Type::DateTime, _) => impossible("a date-time"),
         (Type::Object | Type::Map, _) => impossible(&format!("{}", typed.ty)),
+        (Type::Json, _) => impossible(&crate::typing::article(&Type::Json)),
         (Type::Array(_), _) => Some(Problem {
             lossy: false,
             label: format!("{}", typed.ty),
-            fix: Some(format!("take one element (`first(...)`), or map the array to an array field of `{}`", field.path)),
+            fix: Some(format!("take one element (`first(...)`), or map the array to an array field of `{path}`")),
             note: None,
         }),
         _ => None,
@@ -367,13 +383,18 @@ fn constraints(field: &Field, expr: &Expr, number: Option<f64>, diagnostics: &mu
                 _ => true,
             };
             if !holds {
+                let valid = match field.xdm_type {
+                    t if t.is_integer() => "a whole number, such as `42`",
+                    XdmType::Number => "a number, such as `12.5`",
+                    _ => "`true` or `false`",
+                };
                 problems.push((
                     format!(
                         "`{}` is {}, and \"{s}\" does not convert to one",
                         field.path,
                         crate::typing::article_xdm(field.xdm_type)
                     ),
-                    None,
+                    Some(format!("write {valid}, without quotes, or map a source field")),
                 ));
             }
             let format = match field.xdm_type {
@@ -446,9 +467,10 @@ fn duplicates_and_parents(checked: &[Checked], diagnostics: &mut Vec<Diagnostic>
             first.insert(c.destination.as_str(), c);
         }
     }
-    // A parent and one of its children: the nearest mapped ancestor of each destination.
+    // A parent and one of its children: the nearest mapped ancestor of each destination. A
+    // parent given a value of the wrong kind was reported (F302) and copies nothing.
     let mut tree = PathTrie::default();
-    for (path, c) in &first {
+    for (path, c) in first.iter().filter(|(_, c)| !c.wrong_kind) {
         tree.insert(path, *c);
     }
     for c in checked {

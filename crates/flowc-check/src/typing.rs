@@ -49,6 +49,8 @@ fn accepts(param: &Type, arg: &Type) -> bool {
         (p, a) if p == a => true,
         (Type::Array(_), Type::Array(_)) => true,
         (Type::Object | Type::Map, Type::Object | Type::Map) => true,
+        (Type::Json, Type::Object | Type::Map | Type::Array(_)) => true,
+        (Type::Object | Type::Map | Type::Array(_), Type::Json) => true,
         (Type::Integer | Type::Number, Type::Integer | Type::Number) => true,
         (Type::String, a) => scalar(a),
         (Type::DateTime, Type::String | Type::Integer) => true,
@@ -66,6 +68,17 @@ pub struct Typer<'a> {
 }
 
 impl Typer<'_> {
+    /// The right-hand side of a mapping entry. A bare path is sent as an `ATTRIBUTE` source,
+    /// which the platform reads as a field path and not as an expression, so a function name
+    /// is a field name there (Adobe's Marketo template maps `timestamp` to `timestamp`);
+    /// keywords stay reserved everywhere.
+    pub fn entry(&mut self, e: &Expr) -> Typed {
+        match &e.kind {
+            ExprKind::Path(path) => self.path(path, false),
+            _ => self.expr(e),
+        }
+    }
+
     pub fn expr(&mut self, e: &Expr) -> Typed {
         match &e.kind {
             ExprKind::String(_) => Typed::of(Type::String),
@@ -82,7 +95,7 @@ impl Typer<'_> {
                 }
                 Typed { ty: Type::array_of(if element == Type::Null { Type::Any } else { element }), xdm: None, each }
             }
-            ExprKind::Path(path) => self.path(path),
+            ExprKind::Path(path) => self.path(path, true),
             ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::Call { name, args } => {
                 let typed: Vec<Typed> = args.iter().map(|a| self.expr(a)).collect();
@@ -154,12 +167,14 @@ impl Typer<'_> {
         }
     }
 
-    fn path(&mut self, path: &Path) -> Typed {
+    /// A source path; `in_expression` when the expression language parses it, where function
+    /// names are reserved too.
+    fn path(&mut self, path: &Path, in_expression: bool) -> Typed {
         let each = path.segments.iter().filter(|s| matches!(s.kind, SegmentKind::Each)).count();
         for segment in &path.segments {
             if let SegmentKind::Field { name, quoted: false } = &segment.kind {
                 let reserved = RESERVED.contains(&name.as_str());
-                if reserved || self.catalog.get(name).is_some() {
+                if reserved || (in_expression && self.catalog.get(name).is_some()) {
                     let why = if reserved { "a reserved word" } else { "the name of a function" };
                     self.diagnostics.push(
                         Diagnostic::new(
@@ -266,6 +281,8 @@ impl Typer<'_> {
                     .with_label(format!("{}", t.ty))
                     .with_note(format!("`{}{}`", function.name, signature.display_params())),
                 );
+            } else {
+                self.converted_argument(function, signature, shown(i + 1).max(1), arg, t, &param.ty);
             }
             if let ExprKind::Path(path) = &arg.kind
                 && path.has_each()
@@ -303,6 +320,62 @@ impl Typer<'_> {
             if joined == Type::Null { Type::Any } else { joined }
         };
         Typed { ty, xdm: None, each }
+    }
+
+    /// An argument the platform converts to its parameter's type at run time, and may null:
+    /// a warning with the explicit conversion, by the rules of a destination of that type. A
+    /// string constant is taken as written.
+    fn converted_argument(
+        &mut self,
+        function: &Function,
+        signature: &Signature,
+        position: usize,
+        arg: &Expr,
+        t: &Typed,
+        param: &Type,
+    ) {
+        use flowc_schema::XdmType as X;
+        let target = match param {
+            Type::Integer => X::Int,
+            Type::Number => X::Number,
+            Type::Boolean => X::Boolean,
+            Type::DateTime => X::DateTime,
+            _ => return,
+        };
+        if matches!(arg.kind, ExprKind::String(_)) {
+            return;
+        }
+        let Some(problem) = crate::mapping::conversion(t, target, "") else { return };
+        if !problem.lossy {
+            return;
+        }
+        let text = &self.src[arg.span.start..arg.span.end];
+        let mut d = Diagnostic::new(
+            Code::WrongArgumentType,
+            arg.span,
+            format!(
+                "argument {position} of `{}` is {}, but this is {}: it is converted at run time",
+                function.name,
+                article(param),
+                article(&t.ty)
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .with_label(problem.label)
+        .with_note(format!("`{}{}`", function.name, signature.display_params()));
+        if let Some(fix) = problem.fix {
+            d = d.with_help(fix.replace("{x}", text));
+        }
+        if let Some(note) = problem.note {
+            let note = note
+                .replace(
+                    "sets the field to null during ingestion; a required field left null rejects the row",
+                    "passes null to the function",
+                )
+                .replace("nulls the field", "passes null");
+            d = d.with_note(note);
+        }
+        self.diagnostics.push(d);
     }
 
     fn availability(&mut self, function: &Function, span: Span) {
@@ -368,6 +441,9 @@ pub fn describe(typed: &Typed) -> String {
 
 /// `a string`, `an integer`, `an array<string>`.
 pub fn article(ty: &Type) -> String {
+    if *ty == Type::Json {
+        return "parsed JSON (an object or an array)".into();
+    }
     let text = ty.to_string();
     let vowel = text.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {text}", if vowel { "an" } else { "a" })

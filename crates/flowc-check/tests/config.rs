@@ -443,21 +443,21 @@ fn schema_entries_need_an_id_and_exactly_one_source() {
 }
 
 #[test]
-fn now_must_be_rfc_3339_with_a_time_zone() {
+fn now_must_be_rfc_3339_with_a_time_zone_or_epoch_seconds() {
     let (d, pos) = only_error("now = \"2026-11-28 00:00\"\n");
-    assert!(pos.starts_with("F010@1:7 `now` is not an RFC 3339 date-time: expected"), "{pos}");
+    assert!(pos.starts_with("F010@1:7 `now` is neither an RFC 3339 date-time nor epoch seconds: expected"), "{pos}");
     assert!(d.help.as_deref().is_some_and(|h| h.contains("2026-11-28T00:00:00Z")));
     let (_, pos) = only_error("now = \"2026-11-28T00:00:00\"\n");
     assert_eq!(
         pos,
-        "F010@1:7 `now` is not an RFC 3339 date-time: it has no time zone: add `Z` for UTC or an offset such as `+01:00`"
+        "F010@1:7 `now` is neither an RFC 3339 date-time nor epoch seconds: it has no time zone: add `Z` for UTC or an offset such as `+01:00`"
     );
     let (_, pos) = only_error("now = 2026-11-28T00:00:00\n");
     assert!(pos.starts_with("F010@1:7 ") && pos.contains("no time zone"), "a TOML local date-time: {pos}");
     let (_, pos) = only_error("now = \"2026-02-30T00:00:00Z\"\n");
-    assert_eq!(pos, "F010@1:7 `now` is not an RFC 3339 date-time: 2026-02 has no day 30");
-    let (_, pos) = only_error("now = 1795824000\n");
-    assert_eq!(pos, "F010@1:7 `now` must be an RFC 3339 date-time, not an integer");
+    assert_eq!(pos, "F010@1:7 `now` is neither an RFC 3339 date-time nor epoch seconds: 2026-02 has no day 30");
+    let (_, pos) = only_error("now = 1795824000.5\n");
+    assert_eq!(pos, "F010@1:7 `now` must be an RFC 3339 date-time or epoch seconds, not a float");
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! their dataflows, and the plan that sends them (see docs/build.md).
 //!
 //! - Every file is checked first (the checks `flowc check` runs). If any has an error — or
-//!   a warning, with `--deny-warnings` — the findings are printed and nothing is written.
+//!   a warning, with `--fail-on warning` or flowc.toml's `fail_on = "warning"` — the
+//!   findings are printed and nothing is written.
 //! - Then every file is compiled in memory; a compile error (F5xx) also writes nothing.
 //! - Only then are the files written: one folder per flow file, named by the file's stem,
 //!   `DIR/<stem>/` — also for a single file, so that adding a second file never moves the
@@ -16,10 +17,11 @@
 //! Exit codes: 0 built, 1 findings (nothing written), 2 usage error, 3 a write failed.
 
 use crate::render::{self, FileReport, Style};
+use flowc_check::config::FailOn;
 use flowc_compile::bodies::{CompileOptions, Compiled, Dialect, FlowSpecRef, compile_with_files};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::output::write_all;
-use flowc_diag::{Diagnostic, Severity};
+use flowc_diag::{Code, Diagnostic, Severity};
 use flowc_syntax::ast::{BlockKind, File};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -36,6 +38,15 @@ pub enum DialectArg {
     Current,
     /// The sources tutorials' form (xdmSchema, xdmVersion, mappings[{destinationXdmPath, sourceAttribute, identity}]).
     Legacy,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(arg: DialectArg) -> Dialect {
+        match arg {
+            DialectArg::Current => Dialect::Current,
+            DialectArg::Legacy => Dialect::Legacy,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -61,8 +72,12 @@ pub struct BuildArgs {
     /// Also emit a script or a Postman collection that performs the plan (repeatable).
     #[arg(long, value_enum)]
     pub emit: Vec<Emit>,
-    /// Treat warnings as errors: build nothing when any file has one.
-    #[arg(long)]
+    /// Build nothing on errors only, or on warnings too (default: flowc.toml's `fail_on`,
+    /// else error), as `flowc check --fail-on` fails.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<crate::FailOn>,
+    /// The same as `--fail-on warning`.
+    #[arg(long, conflicts_with = "fail_on")]
     pub deny_warnings: bool,
 }
 
@@ -72,6 +87,7 @@ pub struct BuildArgs {
 /// from flowc.toml apply to the build too.
 pub fn run(
     args: BuildArgs,
+    fail_on: FailOn,
     check: impl FnOnce(&[PathBuf]) -> Vec<FileReport>,
     resolve: impl Fn(&File) -> Result<FlowSpecRef, Diagnostic>,
 ) -> ExitCode {
@@ -118,21 +134,19 @@ pub fn run(
 
     // 1. Every check, on every file: any failure stops the build before anything is written.
     let reports = check(&args.files);
-    if failing(&reports, args.deny_warnings) {
+    if failing(&reports, fail_on) {
         print_reports(&reports, style);
         eprintln!("flowc: nothing was built");
         return ExitCode::from(FINDINGS);
     }
 
     // 2. Compile everything in memory.
-    let options = |flow_spec| CompileOptions {
-        dialect: match args.dialect {
-            DialectArg::Current => Dialect::Current,
-            DialectArg::Legacy => Dialect::Legacy,
-        },
+    let options = |flow_spec, tenant| CompileOptions {
+        dialect: args.dialect.into(),
         flow_spec,
         emit_curl: args.emit.contains(&Emit::Curl),
         emit_postman: args.emit.contains(&Emit::Postman),
+        tenant,
     };
     // The files a flow file names are read under the rules its checks used.
     let mut configs = flowc_cli::Configs::default();
@@ -155,8 +169,9 @@ pub fn run(
             }
         };
         let dir = flowc_cli::inputs::folder(path.parent().unwrap_or(Path::new("")));
-        let files = configs.settings_for(dir).files(dir);
-        match compile_with_files(&parsed.file, &text, dir, &options(flow_spec), files) {
+        let settings = configs.settings_for(dir);
+        let tenant = settings.config.as_ref().and_then(|c| c.tenant.clone());
+        match compile_with_files(&parsed.file, &text, dir, &options(flow_spec, tenant), settings.files(dir)) {
             Ok(compiled) => {
                 if !compiled.warnings().is_empty() {
                     findings.push(report(compiled.warnings().to_vec()));
@@ -179,7 +194,14 @@ pub fn run(
             None => reports.push(finding),
         }
     }
-    if failing(&reports, args.deny_warnings) || built.len() != args.files.len() {
+    // A placeholder in a body is never sent: what `check` warns about, `build` refuses.
+    for report in &mut reports {
+        for d in report.diagnostics.iter_mut().filter(|d| d.code == Code::TenantPlaceholder) {
+            d.severity = Severity::Error;
+        }
+        report.diagnostics.dedup();
+    }
+    if failing(&reports, fail_on) || built.len() != args.files.len() {
         print_reports(&reports, style);
         eprintln!("flowc: nothing was built");
         return ExitCode::from(FINDINGS);
@@ -238,11 +260,8 @@ pub fn resolve_flow_spec(file: &File, catalog: &FlowSpecCatalog) -> Result<FlowS
     Ok(FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() })
 }
 
-fn failing(reports: &[FileReport], deny_warnings: bool) -> bool {
-    reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning))
+fn failing(reports: &[FileReport], fail_on: FailOn) -> bool {
+    reports.iter().flat_map(|r| &r.diagnostics).any(|d| fail_on.fails(d.severity))
 }
 
 fn print_reports(reports: &[FileReport], style: Style) {

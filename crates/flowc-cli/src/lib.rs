@@ -9,7 +9,7 @@ pub mod sarif;
 
 use flowc_check::config::Config;
 use flowc_check::{External, Session, Settings};
-use flowc_compile::bodies::{CompileOptions, FlowSpecRef};
+use flowc_compile::bodies::{CompileOptions, Dialect, FlowSpecRef};
 use flowc_compile::flowspec::FlowSpecCatalog;
 use flowc_compile::validate;
 use flowc_diag::Diagnostic;
@@ -37,11 +37,14 @@ pub struct Checker {
     pub flowspecs: FlowSpecCatalog,
     /// Overrides each flowc.toml's `now` (epoch seconds).
     pub now: Option<i64>,
+    /// The mapping set's form the bodies are checked in: `build --dialect`'s (what it keeps
+    /// of a flow file differs, such as `@identity`).
+    pub dialect: Dialect,
 }
 
 impl Default for Checker {
     fn default() -> Self {
-        Checker { session: session(), flowspecs: FlowSpecCatalog::builtin(), now: None }
+        Checker { session: session(), flowspecs: FlowSpecCatalog::builtin(), now: None, dialect: Dialect::default() }
     }
 }
 
@@ -73,7 +76,8 @@ impl Checker {
                 Err(unknown) => out.push(unknown),
             }
         }
-        let options = CompileOptions { flow_spec, ..CompileOptions::default() };
+        let tenant = settings.config.as_ref().and_then(|c| c.tenant.clone());
+        let options = CompileOptions { flow_spec, tenant, ..CompileOptions::default() };
         let problems = match flowc_compile::bodies::compile_with_files(file, src, dir, &options, settings.files(dir)) {
             Ok(compiled) => compiled.warnings().to_vec(),
             Err(problems) => problems,
@@ -81,6 +85,10 @@ impl Checker {
         // Where the flow spec's validation already spoke, the compiler's view adds nothing.
         let said: Vec<_> = out.iter().map(Diagnostic::primary_span).collect();
         out.extend(problems.into_iter().filter(|d| !said.contains(&d.primary_span())));
+        // A legacy JSON mapping set is read with its identities under a suppression of this.
+        if self.dialect == Dialect::Current {
+            out.extend(flowc_compile::bodies::identities_not_sent(file, src));
+        }
         out
     }
 }

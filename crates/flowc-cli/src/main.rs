@@ -7,7 +7,7 @@ mod schema_cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use flowc_check::catalog::Catalog;
 use flowc_cli::bodies::JsonInput;
 use flowc_cli::inputs::{self, Input};
@@ -21,9 +21,9 @@ use std::process::ExitCode;
 /// `flowc --version`: the crate's version and the commit it was built from (build.rs).
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("FLOWC_COMMIT"), ")");
 
-/// flowc: Adobe Experience Platform dataflows as checked, reviewable text.
+/// Adobe Experience Platform dataflows as checked, reviewable text.
 #[derive(Parser)]
-#[command(name = "flowc", version = VERSION, about, long_about = None, propagate_version = true)]
+#[command(name = "flowc", version = VERSION, long_about = None, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,6 +61,17 @@ enum Command {
     /// Convert one dataflow's JSON request bodies (a folder, files, or a bundle file) into
     /// a formatted flowc file.
     Import(ImportArgs),
+    /// Print a shell completion script: `flowc completions bash > /etc/bash_completion.d/flowc`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the flowc(1) man page, or write one page per command into DIR.
+    Man {
+        /// Write flowc.1 and flowc-COMMAND.1 pages here instead of printing flowc.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -131,6 +142,20 @@ enum FailOn {
     Warning,
 }
 
+/// Which findings fail `check` and stop `build`: `--fail-on` when given, else the first
+/// flowc.toml's `fail_on` among the inputs' settings, else errors only.
+fn fail_on<'a>(
+    arg: Option<FailOn>,
+    mut settings: impl Iterator<Item = &'a flowc_check::Settings>,
+) -> flowc_check::config::FailOn {
+    use flowc_check::config::FailOn as Rule;
+    match arg {
+        Some(FailOn::Error) => Rule::Error,
+        Some(FailOn::Warning) => Rule::Warning,
+        None => settings.find_map(|s| s.config.as_ref()?.lint.fail_on).unwrap_or(Rule::Error),
+    }
+}
+
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files, folders (searched for *.flow and JSON request bodies, honouring .gitignore),
@@ -148,9 +173,10 @@ struct CheckArgs {
     /// Print findings only, no summary line.
     #[arg(long, short)]
     quiet: bool,
-    /// The clock of time-dependent checks (a start time in the past), as epoch seconds;
-    /// overrides flowc.toml's `now`. Without either, those checks are off.
-    #[arg(long, value_name = "EPOCH_SECONDS")]
+    /// The clock of time-dependent checks (a start time in the past), as epoch seconds or
+    /// an RFC 3339 date-time (`2026-11-28T00:00:00Z`); overrides flowc.toml's `now`.
+    /// Without either, those checks are off.
+    #[arg(long, value_name = "TIME", value_parser = flowc_check::config::instant, allow_hyphen_values = true)]
     now: Option<i64>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -251,7 +277,32 @@ fn run(cli: Cli) -> ExitCode {
         Command::Flowspec { cmd } => flowspec(cmd),
         Command::Init(args) => init(args),
         Command::Import(args) => import(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "flowc", &mut out);
+            out!("{}", String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man { dir } => man(dir.as_deref()),
     }
+}
+
+/// `flowc man`: the man page of flowc, from the same definitions as `--help`.
+fn man(dir: Option<&Path>) -> ExitCode {
+    let command = Cli::command();
+    let Some(dir) = dir else {
+        let mut out = Vec::new();
+        if let Err(e) = clap_mangen::Man::new(command).render(&mut out) {
+            return internal(format!("cannot render the man page: {e}"));
+        }
+        out!("{}", String::from_utf8_lossy(&out));
+        return ExitCode::SUCCESS;
+    };
+    if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir)) {
+        return internal(format!("cannot write the man pages into {}: {e}", dir.display()));
+    }
+    eprintln!("flowc: wrote the man pages into {}", dir.display());
+    ExitCode::SUCCESS
 }
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
@@ -310,6 +361,10 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(collected) => collected,
         Err(missing) => return usage(missing.0),
     };
+    if inputs.is_empty() {
+        let shown: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("flowc: no flow files (*.flow) or JSON request bodies in {}", shown.join(", "));
+    }
     let (files, unreadable) = read_all(inputs, &args.stdin_filename);
     let mut sources = Vec::new();
     let mut bodies = Vec::new();
@@ -332,14 +387,7 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let (checker, sources, bodies, mut reports) = prepare(sources, bodies, args.now);
     reports.extend(unreadable);
-    let bodies_config = bodies.iter().find_map(|b| b.settings.config.clone());
-    let fail_on = args.fail_on.or_else(|| {
-        let config = sources.iter().find_map(|s| s.settings.config.clone()).or_else(|| bodies_config.clone())?;
-        Some(match config.lint.fail_on? {
-            flowc_check::config::FailOn::Warning => FailOn::Warning,
-            flowc_check::config::FailOn::Error => FailOn::Error,
-        })
-    });
+    let fail_on = fail_on(args.fail_on, sources.iter().map(|s| &s.settings).chain(bodies.iter().map(|b| &b.settings)));
     reports.extend(flowc_cli::check_all(&checker, &sources));
     reports.extend(flowc_cli::bodies::check_all(&checker, bodies));
     let mut out = String::new();
@@ -374,9 +422,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     out!("{out}");
-    let fail_on = fail_on.unwrap_or(FailOn::Error);
-    let failing = |s: Severity| s == Severity::Error || (fail_on == FailOn::Warning && s == Severity::Warning);
-    let failed = reports.iter().any(|r| r.diagnostics.iter().any(|d| failing(d.severity)));
+    let failed = reports.iter().any(|r| r.diagnostics.iter().any(|d| fail_on.fails(d.severity)));
     ExitCode::from(if failed { FINDINGS } else { 0 })
 }
 
@@ -699,9 +745,13 @@ fn build(args: build_cmd::BuildArgs) -> ExitCode {
         .iter()
         .map(|path| Source::file(&path.display().to_string(), std::fs::read(path).unwrap_or_default()))
         .collect();
-    let (checker, sources, _, mut reports) = prepare(sources, Vec::new(), None);
+    let (mut checker, sources, _, mut reports) = prepare(sources, Vec::new(), None);
+    checker.dialect = args.dialect.into();
+    let fail_on =
+        fail_on(args.fail_on.or(args.deny_warnings.then_some(FailOn::Warning)), sources.iter().map(|s| &s.settings));
     build_cmd::run(
         args,
+        fail_on,
         |_| {
             reports.extend(flowc_cli::check_all(&checker, &sources));
             reports

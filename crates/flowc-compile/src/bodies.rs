@@ -44,6 +44,29 @@ pub enum Dialect {
     Legacy,
 }
 
+/// What the current dialect's mapping set leaves out of a flow file: it has no identity
+/// field, so each `@identity` is said to be dropped (F503), with where identities live
+/// instead. (`flowc import` writes a legacy mapping set's identities under a suppression.)
+pub fn identities_not_sent(file: &File, src: &str) -> Vec<Diagnostic> {
+    let entries = file.blocks.iter().filter(|b| b.kind == BlockKind::Mapping).flat_map(Block::entries);
+    entries
+        .filter_map(|entry| {
+            let identity = entry.attribute("identity")?;
+            let destination = &src[entry.destination.span.start..entry.destination.span.end];
+            Some(
+                Diagnostic::new(
+                    Code::IdentityNotSent,
+                    identity.span,
+                    format!("`@identity` of `{destination}` is not sent: the current mapping set has no identity field"),
+                )
+                .with_label("left out of the request")
+                .with_help("mark the field as an identity in the target schema (an identity descriptor), or build with `--dialect legacy` to send it with the mapping")
+                .with_note("on the current platform, identities come from the schema's identity descriptors, not from the mapping"),
+            )
+        })
+        .collect()
+}
+
 /// A resolved flow spec: its id and version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlowSpecRef {
@@ -67,6 +90,9 @@ pub struct CompileOptions {
     pub emit_curl: bool,
     /// Also produce the Postman collection (`plan.postman_collection.json`).
     pub emit_postman: bool,
+    /// flowc.toml's `tenant`: replaces `{TENANT_ID}` in destinations and schema ids. Without
+    /// it, each placeholder that would be sent is reported (F504).
+    pub tenant: Option<String>,
 }
 
 /// What a flow file compiles to, held in memory.
@@ -208,7 +234,8 @@ pub fn compile_with_files(
     options: &CompileOptions,
     files: Arc<dyn FileProvider>,
 ) -> Result<Compiled, Vec<Diagnostic>> {
-    let mut cx = Cx { src, dir, files, diagnostics: Vec::new(), schema_file: None };
+    let tenant = options.tenant.as_deref();
+    let mut cx = Cx { src, dir, files, diagnostics: Vec::new(), schema_file: None, tenant };
     let block = |kind| file.blocks.iter().find(|b| b.kind == kind);
     let flow = block(BlockKind::Flow);
     let source = block(BlockKind::Source);
@@ -358,7 +385,11 @@ struct Cx<'a> {
     files: Arc<dyn FileProvider>,
     diagnostics: Vec<Diagnostic>,
     schema_file: Option<SchemaFile>,
+    tenant: Option<&'a str>,
 }
+
+/// What Platform's ids and paths hold in place of the organization's tenant id.
+pub const TENANT_PLACEHOLDER: &str = "{TENANT_ID}";
 
 /// Settings that only a create request uses: with `connection = "<id>"` they do nothing.
 const SOURCE_CREATE_KEYS: &[&str] = &[
@@ -605,11 +636,17 @@ impl Cx<'_> {
 
     /// The target schema's `$id`: `schema`, else the `$id` of `schema_file`.
     fn schema_id(&mut self, target: &Block) -> Option<String> {
-        if let Some(id) = self.text(target, "schema") {
-            return Some(id);
+        if let Some(setting) = target.setting("schema")
+            && let Some(id) = setting.value.kind.as_text()
+        {
+            return Some(self.with_tenant(id, setting.value.span, "the target schema's id"));
         }
         let note = match self.schema_file(target) {
-            Some(Ok((Some(id), _))) => return Some(id.clone()),
+            Some(Ok((Some(id), _))) => {
+                let id = id.clone();
+                let at = target.setting("schema_file").map_or(target.keyword, |s| s.value.span);
+                return Some(self.with_tenant(&id, at, "the `$id` of the target schema file"));
+            }
             Some(Ok((None, _))) => Some("the `schema_file` has no `$id`".to_owned()),
             Some(Err(why)) => Some(why.clone()),
             None => None,
@@ -672,11 +709,43 @@ impl Cx<'_> {
         })
     }
 
+    /// `text` as sent: `{TENANT_ID}` replaced by the tenant, or reported (F504) at `span` when
+    /// the tenant is unknown.
+    fn with_tenant(&mut self, text: &str, span: Span, what: &str) -> String {
+        if !text.contains(TENANT_PLACEHOLDER) {
+            return text.to_owned();
+        }
+        if let Some(tenant) = self.tenant {
+            return text.replace(TENANT_PLACEHOLDER, tenant);
+        }
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::TenantPlaceholder,
+                span,
+                format!(
+                    "{what} holds `{TENANT_PLACEHOLDER}`, and the tenant is unknown: the placeholder would be sent"
+                ),
+            )
+            .with_label("`{TENANT_ID}` here")
+            .with_help(
+                "set your organization's tenant id in flowc.toml (beside this file or above it): `tenant = \"acme\"`",
+            )
+            .with_note("`flowc build` refuses to write a body that holds the placeholder"),
+        );
+        text.to_owned()
+    }
+
+    /// A mapping's destination as sent.
+    fn destination(&mut self, entry: &Entry) -> String {
+        let written = self.slice(entry.destination.span).to_owned();
+        self.with_tenant(&written, entry.destination.span, &format!("the destination `{written}`"))
+    }
+
     fn slice(&self, span: Span) -> &str {
         &self.src[span.start..span.end]
     }
 
-    fn current_entry(&self, entry: &Entry) -> Node {
+    fn current_entry(&mut self, entry: &Entry) -> Node {
         let (kind, source) = match source_kind(entry) {
             Kind::Static(value) => ("STATIC", value),
             Kind::Attribute => ("ATTRIBUTE", self.slice(entry.expr.span).to_owned()),
@@ -685,12 +754,12 @@ impl Cx<'_> {
         Node::object()
             .with("sourceType", Node::str(kind))
             .with("source", Node::str(source))
-            .with("destination", Node::str(self.slice(entry.destination.span)))
+            .with("destination", Node::str(self.destination(entry)))
             .with_opt("name", attribute_text(entry, "name").map(Node::str))
             .with_opt("description", attribute_text(entry, "description").map(Node::str))
     }
 
-    fn legacy_entry(&self, entry: &Entry) -> Node {
+    fn legacy_entry(&mut self, entry: &Entry) -> Node {
         let identity = entry.attribute("identity");
         let arg = |key: &str| {
             identity
@@ -700,7 +769,7 @@ impl Cx<'_> {
                 .map_or(Node::Null, Node::str)
         };
         let mut node = Node::object()
-            .with("destinationXdmPath", Node::str(self.slice(entry.destination.span)))
+            .with("destinationXdmPath", Node::str(self.destination(entry)))
             .with("sourceAttribute", Node::str(self.slice(entry.expr.span)))
             .with("identity", Node::Bool(identity.is_some()))
             .with("identityGroup", arg("group"))

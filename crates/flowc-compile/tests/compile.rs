@@ -58,7 +58,8 @@ fn spec_ref(file: &File) -> FlowSpecRef {
 
 fn compile_case(dir: &Path, dialect: Dialect) -> Compiled {
     let (src, file) = parse(&dir.join("dataflow.flow"));
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, emit_postman: true };
+    let options =
+        CompileOptions { dialect, flow_spec: spec_ref(&file), emit_curl: true, emit_postman: true, tenant: None };
     let compiled = compile(&file, &src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}", dir.display()));
     assert!(compiled.warnings().is_empty(), "{}: {:#?}", dir.display(), compiled.warnings());
     compiled

@@ -754,7 +754,15 @@ fn build(src: &str, dir: &Path, dialect: Dialect) -> Result<Compiled, String> {
     if !parsed.diagnostics.is_empty() {
         return Err(format!("does not parse: {:#?}", parsed.diagnostics));
     }
-    let options = CompileOptions { dialect, flow_spec: spec_ref(&parsed.file), emit_curl: true, emit_postman: true };
+    let options = CompileOptions {
+        dialect,
+        flow_spec: spec_ref(&parsed.file),
+        emit_curl: true,
+        emit_postman: true,
+        // Generated destinations may hold `_{TENANT_ID}`: a build with a tenant sends none (a
+        // tenant no generated destination names, so that two entries never meet).
+        tenant: Some("roundtrip".into()),
+    };
     let compiled =
         compile(&parsed.file, src, dir, &options).map_err(|d| format!("does not compile ({dialect:?}): {d:#?}"))?;
     if !compiled.warnings().is_empty() {

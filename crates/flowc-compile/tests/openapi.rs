@@ -151,7 +151,8 @@ fn compile_case(dir: &Path) -> Compiled {
         Ok(spec) => FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() },
         Err(_) => FlowSpecRef { id: "9753525b-82c7-4dce-8a9b-5ccfce2b9876".into(), version: "1.0".into() },
     };
-    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: false, emit_postman: false };
+    let options =
+        CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: false, emit_postman: false, tenant: None };
     compile(&parsed.file, &src, dir, &options).unwrap_or_else(|d| panic!("{}: {d:#?}", dir.display()))
 }
 

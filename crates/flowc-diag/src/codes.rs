@@ -253,6 +253,10 @@ registry! {
         "a `flow` block without a `source`, `target` or `mapping` block";
     IgnoredSetting = 502 as "F502", "ignored-setting", Compile, Warning,
         "a setting that no request uses (a create setting of an existing connection, `table` of a file source)";
+    IdentityNotSent = 503 as "F503", "identity-not-sent", Compile, Warning,
+        "`@identity` under the current mapping dialect, whose mapping set has no identity field";
+    TenantPlaceholder = 504 as "F504", "tenant-placeholder", Compile, Warning,
+        "`{TENANT_ID}` would reach a request body because the tenant is unknown (`flowc build` refuses it)";
     // Import (6xx): request bodies read from JSON.
     InvalidBodyJson = 600 as "F600", "invalid-body-json", Import, Error,
         "a JSON file is not valid JSON (or not UTF-8)";

@@ -31,8 +31,12 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Errors that leave the tree incomplete. A malformed suppression (F001, F002) does not:
+    /// the file is still checked, so each suppression stands on its own.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == flowc_diag::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == flowc_diag::Severity::Error && d.code.phase() != flowc_diag::Phase::Meta)
     }
 }
 

@@ -199,12 +199,16 @@ impl<'s> Parser<'s> {
     }
 
     fn expected(&mut self, what: &str) -> Reported {
+        let d = self.unexpected(what);
+        self.report(d)
+    }
+
+    /// "expected X, found Y" at the current token, to report with more said.
+    fn unexpected(&mut self, what: &str) -> Diagnostic {
         let span = self.here();
         let found = self.describe();
-        self.report(
-            Diagnostic::new(Code::UnexpectedToken, span, format!("expected {what}, found {found}"))
-                .with_label(format!("expected {what}")),
-        )
+        Diagnostic::new(Code::UnexpectedToken, span, format!("expected {what}, found {found}"))
+            .with_label(format!("expected {what}"))
     }
 
     fn gave_up(&self) -> bool {
@@ -776,7 +780,14 @@ impl<'s> Parser<'s> {
         let destination = self.destination()?;
         if self.eat_punct("=").is_none() {
             let what = format!("`=` after the destination `{}`", destination.display());
-            return Err(self.expected(&what));
+            let d = self.unexpected(&what);
+            // The rest of the line is most likely the expression the `=` was meant for.
+            let rest = self.src[d.primary_span().start..].lines().next().unwrap_or_default().trim();
+            let starts_expression = rest.starts_with(|c: char| c.is_alphanumeric() || "$_\"'([-!".contains(c));
+            let plausible = starts_expression && !rest.contains('=') && rest.chars().count() <= 60;
+            let rest = if plausible { rest } else { "<expression>" };
+            let help = format!("an entry is `destination = expression`: `{} = {rest}`", destination.display());
+            return Err(self.report(d.with_help(help)));
         }
         if self.at_line_end() {
             return Err(self.expected("an expression after `=`"));

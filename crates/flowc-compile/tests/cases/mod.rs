@@ -31,7 +31,8 @@ pub fn compile_case(name: &str) -> Compiled {
         Ok(spec) => FlowSpecRef { id: spec.id.clone(), version: spec.version.clone() },
         Err(_) => FlowSpecRef { id: "9753525b-82c7-4dce-8a9b-5ccfce2b9876".into(), version: "1.0".into() },
     };
-    let options = CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: true, emit_postman: true };
+    let options =
+        CompileOptions { dialect: Dialect::Current, flow_spec, emit_curl: true, emit_postman: true, tenant: None };
     compile(&parsed.file, &src, &dir, &options).unwrap_or_else(|d| panic!("{name}: {d:#?}"))
 }
 
