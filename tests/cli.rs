@@ -861,25 +861,10 @@ fn write_flow(base: &std::path::Path, schema_file: &str, columns_from: Option<&s
 /// Runs flowc in `dir` with a secret in its environment; fails (and kills it) after 60 s,
 /// so that a flowc waiting on a FIFO fails the test instead of hanging it.
 fn flowc_bounded(dir: &std::path::Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("MY_SECRET_TOKEN", SECRET)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("flowc starts");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().expect("wait").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("flowc {args:?} did not return: it is waiting on a file it should not open");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowc"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1").env("MY_SECRET_TOKEN", SECRET);
+    // A run that does not return is waiting on a file it should not open.
+    common::output_within(command, std::time::Duration::from_secs(60))
 }
 
 /// `flowc check` of `flow` in every format: exit 1, `code` reported, the secret nowhere.

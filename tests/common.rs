@@ -73,3 +73,37 @@ pub fn human(report: &flowc_cli::render::FileReport) -> String {
     flowc_cli::render::human(report, flowc_cli::render::Style { color: false, width: 100 }, &mut out);
     out
 }
+
+/// Runs `command` with its output piped, killing it and failing the test when it outlives
+/// `limit`: a regression that hangs (a FIFO opened, a quadratic path) fails instead of
+/// stalling the suite. The pipes are drained on threads, so a large output cannot block it.
+pub fn output_within(mut command: std::process::Command, limit: std::time::Duration) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child =
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the command starts");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).map(|_| bytes)
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{command:?} did not return within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().expect("stdout thread").expect("stdout"),
+        stderr: stderr.join().expect("stderr thread").expect("stderr"),
+    }
+}

@@ -4,47 +4,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// Runs flowc with a deadline; a run that outlives it is killed and fails the test.
 fn flowc(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowc"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("flowc starts");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    // Drain the pipes on threads so a large output cannot block the child.
-    let mut out_pipe = child.stdout.take().expect("stdout");
-    let mut err_pipe = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut out_pipe, &mut v).map(|_| v)
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut err_pipe, &mut v).map(|_| v)
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("flowc {args:?} ran past its deadline");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().expect("stdout thread").expect("stdout"),
-        stderr: err.join().expect("stderr thread").expect("stderr"),
-    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowc"));
+    command.args(args).current_dir(common::root()).env("NO_COLOR", "1");
+    common::output_within(command, Duration::from_secs(120))
 }
 
 fn text(bytes: &[u8]) -> String {
