@@ -311,3 +311,15 @@ fn build_never_names_an_output_folder_outside_the_output() {
     assert!(text(&out.stderr).contains("cannot name an output folder"), "{}", text(&out.stderr));
     assert!(!dir.join("a").exists(), "nothing is written");
 }
+
+/// Found by the `import_roundtrip` fuzz target: blanks between a destination's segments
+/// were sent as part of the path, so `build(import(build(x)))` differed from `build(x)`.
+#[test]
+fn a_destination_is_sent_without_the_blanks_between_its_segments() {
+    let dir = scratch("blank-segments");
+    let flow = write(&dir, "d.flow", "target {\n  schema = \"s\"\n}\n\nmapping {\n  product. name = x\n  c = z\n}\n");
+    let out = flowc(&["build", &flow, "-o", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(bundle["mappingSet"]["mappings"][0]["destination"], "product.name", "{bundle}");
+}

@@ -737,7 +737,15 @@ impl Cx<'_> {
 
     /// A mapping's destination as sent.
     fn destination(&mut self, entry: &Entry) -> String {
-        let written = self.slice(entry.destination.span).to_owned();
+        // Each segment as written (`${…}` and `\.` kept), without the blanks the parser
+        // allows between them: `a. b` is sent as `a.b`.
+        let mut written = String::new();
+        for (i, segment) in entry.destination.segments.iter().enumerate() {
+            if i > 0 && matches!(segment.kind, flowc_syntax::ast::SegmentKind::Field { .. }) {
+                written.push('.');
+            }
+            written.push_str(self.slice(segment.span));
+        }
         self.with_tenant(&written, entry.destination.span, &format!("the destination `{written}`"))
     }
 
